@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* The imactl command groups; each lives in its own cmd_<group>.c. */
+#ifndef IMACTL_COMMANDS_H
+#define IMACTL_COMMANDS_H
+
+/* Each returns an exit code (opts.h: EXIT_*); argv[0] is the command name. */
+int cmd_hash(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+
+/* The evmctl personality (src/evmctl/main.c). */
+int evmctl_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * imactl entry point: a table of command groups.  Invoked under the name
+ * "evmctl" (a symlink), it becomes the ima-evm-utils compatible personality.
+ */
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "commands.h"
+#include "opts.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: imactl COMMAND [OPTIONS] [ARGS]\n\nCommands:\n");
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\nRun 'imactl COMMAND --help' for a command's options.\n"
+		   "Invoked as 'evmctl', imactl behaves as ima-evm-utils' evmctl.\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *base = strrchr(argv[0], '/');
+	base = base ? base + 1 : argv[0];
+
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("imactl %s\n", IMACTL_VERSION);
+		return EXIT_OK;
+	}
+	for (const struct command *c = commands; c->name; c++)
+		if (strcmp(argv[1], c->name) == 0)
+			return c->fn(argc - 1, argv + 1);
+	fprintf(stderr, "imactl: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}
