@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared by the imactl commands and the evmctl personality: secrets, keys, bulk runs. */
+#ifndef IMACTL_COMMON_H
+#define IMACTL_COMMON_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <pthread.h>
+
+#include "imactl/imactl.h"
+
+/* Where a passphrase may come from, tried in this order; the prompt last. */
+struct pass_opts {
+	const char *prog;       /* for messages */
+	const char *pass_file;  /* --pass-file */
+	int pass_fd;            /* --pass-fd, -1 when unset */
+	const char *pass_arg;   /* -pSECRET / --pass=SECRET (compat; warned about) */
+	bool prompt;            /* -p without value, or a terminal is available */
+	const char *const *env; /* environment variable names, NULL-terminated */
+	const char *key_name;   /* for the prompt */
+};
+
+/* imactl_pass_cb implementation over struct pass_opts. */
+int pass_callback(char *buf, size_t cap, void *userdata);
+
+/* Print "prog: msg" for a diag to stderr (file position when known). */
+void print_diag(const char *prog, const char *what, const imactl_diag *d, int r);
+
+/* Bulk-run bookkeeping: counters, progress line on a terminal, one output lock. */
+struct bulk {
+	const char *prog;
+	const char *verb; /* "hashed", "signed", "verified" */
+	atomic_ulong ok, failed, errors, bytes;
+	pthread_mutex_t out_lock;
+	bool progress;    /* stderr is a terminal and not quiet */
+	bool progress_line_shown;
+	atomic_bool stop;
+	pthread_t progress_thread;
+	bool thread_running;
+	double t0;
+};
+
+void bulk_init(struct bulk *b, const char *prog, const char *verb, bool quiet);
+void bulk_start(struct bulk *b);
+void bulk_stop(struct bulk *b);
+/* Take the output lock, clearing the progress line first. */
+void bulk_lock(struct bulk *b);
+void bulk_unlock(struct bulk *b);
+double now_seconds(void);
+/* "1.2 GB" */
+void human_bytes(unsigned long long n, char *buf, size_t cap);
+
+/* JSON string output with escaping. */
+void json_str(FILE *f, const char *s);
+
+/* Hex of a value. */
+void print_hex(FILE *f, const uint8_t *p, size_t len);
+
+/* Parse a hex key id ("1234abcd", with or without 0x); 0 or -EINVAL. */
+int parse_keyid(const char *s, uint32_t *ret);
+
+#endif
