@@ -1,0 +1,192 @@
+# Helpers for the real-kernel tests (sourced by run-*.sh; bash).
+# See README.md in this directory. Conventions: 0 = pass, 1 = a case failed,
+# 77 = skip (no qemu / no kernel package obtainable), 99 = harness error.
+
+KT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+kt_log() { printf '%s\n' "kernel-test: $*" >&2; }
+
+# Hard error in the harness itself (not a kernel verdict).
+kt_die() {
+	kt_log "ERROR: $*"
+	exit 99
+}
+
+# Loud skip: only for "qemu or the kernel package cannot be obtained at all".
+kt_skip() {
+	{
+		echo "################################################################"
+		echo "# SKIP (exit 77): $*"
+		echo "# The real-kernel IMA appraisal test did NOT run."
+		echo "################################################################"
+	} >&2
+	exit 77
+}
+
+kt_need() {
+	local p
+	for p in "$@"; do
+		command -v "$p" >/dev/null 2>&1 ||
+			kt_die "'$p' not found (run scripts/install-deps.sh)"
+	done
+}
+
+# kt_fetch_kernel: sets KT_KVER, KT_VMLINUZ, KT_MODROOT (a tree with
+# lib/modules/$KT_KVER and modules.dep). Downloads Debian's linux-image-*-amd64
+# package (the one linux-image-amd64 depends on) once into $IMACTL_KERNEL_CACHE
+# (default /var/cache/imactl-kernel) and unpacks it there with dpkg-deb -x.
+# IMACTL_KERNEL_DEB=/path/to/linux-image-....deb uses a given package instead.
+kt_fetch_kernel() {
+	local cache=${IMACTL_KERNEL_CACHE:-/var/cache/imactl-kernel}
+	local pkg="" deb="" dir
+
+	mkdir -p "$cache" || kt_die "cannot create kernel cache $cache"
+	if [ -n "${IMACTL_KERNEL_DEB:-}" ]; then
+		deb=$IMACTL_KERNEL_DEB
+		[ -f "$deb" ] || kt_skip "IMACTL_KERNEL_DEB=$deb does not exist"
+		pkg=$(dpkg-deb -f "$deb" Package) || kt_skip "cannot read $deb"
+	else
+		pkg=$(kt_resolve_kernel_pkg)
+		if [ -z "$pkg" ] && [ "$(id -u)" -eq 0 ]; then
+			kt_log "linux-image-amd64 unknown to apt-cache; running apt-get update"
+			apt-get update -qq >&2 || true
+			pkg=$(kt_resolve_kernel_pkg)
+		fi
+	fi
+
+	if [ -n "$pkg" ] && [ -f "$cache/$pkg/.complete" ]; then
+		dir=$cache/$pkg
+	elif [ -n "$pkg" ]; then
+		if [ -z "$deb" ]; then
+			kt_log "downloading $pkg (apt-get download) into $cache"
+			rm -f "$cache"/"$pkg"_*.deb
+			if ! kt_apt_download "$cache" "$pkg" && [ "$(id -u)" -eq 0 ]; then
+				kt_log "apt-get download $pkg failed; retrying after apt-get update"
+				apt-get update -qq >&2 || true
+				pkg=$(kt_resolve_kernel_pkg)
+				[ -n "$pkg" ] && kt_apt_download "$cache" "$pkg"
+			fi
+			deb=$(ls "$cache"/"$pkg"_*.deb 2>/dev/null | head -n1)
+		fi
+		if [ -n "$deb" ] && [ -f "$deb" ]; then
+			kt_log "unpacking $deb"
+			rm -rf "$cache/$pkg.tmp"
+			dpkg-deb -x "$deb" "$cache/$pkg.tmp" || kt_die "dpkg-deb -x $deb failed"
+			rm -rf "${cache:?}/$pkg"
+			mv "$cache/$pkg.tmp" "$cache/$pkg"
+			[ -z "${IMACTL_KERNEL_DEB:-}" ] && rm -f "$deb"
+			dir=$cache/$pkg
+		fi
+	fi
+	if [ -z "${dir:-}" ]; then
+		# Offline: fall back to any kernel unpacked earlier.
+		dir=$(ls -d "$cache"/linux-image-*/.complete 2>/dev/null | sort -V | tail -n1)
+		dir=${dir%/.complete}
+		[ -n "$dir" ] || kt_skip "Debian kernel package could not be obtained" \
+			"(apt-cache/apt-get download failed, nothing cached in $cache)"
+		kt_log "using cached $dir (could not fetch ${pkg:-the current package})"
+	fi
+
+	KT_KVER=$(basename "$dir")
+	KT_KVER=${KT_KVER#linux-image-}
+	KT_VMLINUZ=$dir/boot/vmlinuz-$KT_KVER
+	KT_MODROOT=$dir
+	KT_KCONFIG=$dir/boot/config-$KT_KVER
+	[ -f "$KT_VMLINUZ" ] || kt_die "no $KT_VMLINUZ in $dir"
+	if [ ! -f "$dir/.complete" ]; then
+		depmod -b "$dir" "$KT_KVER" || kt_die "depmod -b $dir $KT_KVER failed"
+		touch "$dir/.complete"
+	fi
+	kt_log "kernel $KT_KVER ($KT_VMLINUZ)"
+}
+
+kt_apt_download() {
+	(cd "$1" && apt-get download -q -o APT::Sandbox::User=root "$2" >&2)
+}
+
+kt_resolve_kernel_pkg() {
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9].*-amd64$/ { print $2; exit }'
+}
+
+# kt_copy_bin SRC DESTROOT GUESTPATH: copy an executable and the shared
+# libraries ldd reports into the initramfs tree. Libraries outside the system
+# directories (e.g. a build tree's libimactl.so) are placed in
+# /lib/x86_64-linux-gnu so that the loader finds them without RUNPATH.
+kt_copy_bin() {
+	local src=$1 root=$2 gpath=$3 line name path
+	src=$(readlink -f "$src")
+	install -D -m 0755 "$src" "$root$gpath"
+	if ldd "$src" 2>/dev/null | grep -q 'not found'; then
+		kt_die "ldd $src: missing libraries: $(ldd "$src" | grep 'not found' | tr '\n' ' ')"
+	fi
+	ldd "$src" 2>/dev/null | while read -r line; do
+		case $line in
+		*"=>"*" ("*)
+			name=${line%% =>*}
+			path=${line#*=> }
+			path=${path% (*}
+			[ -f "$path" ] || continue
+			install -D -m 0755 "$(readlink -f "$path")" "$root/lib/x86_64-linux-gnu/$name"
+			;;
+		/*" ("*)
+			path=${line%% (*}
+			install -D -m 0755 "$(readlink -f "$path")" "$root$path"
+			;;
+		esac
+	done
+}
+
+# kt_add_modules ROOT MOD...: copy modules and their dependencies (in load
+# order) into ROOT/lib/modules and list them in ROOT/modules.list.
+kt_add_modules() {
+	local root=$1 m line ko
+	shift
+	mkdir -p "$root/lib/modules"
+	: >"$root/modules.list"
+	for m in "$@"; do
+		modprobe -d "$KT_MODROOT" -S "$KT_KVER" --show-depends "$m" ||
+			kt_die "module $m not found in $KT_KVER"
+	done | while read -r line; do
+		case $line in
+		insmod\ *) ko=${line#insmod } ko=${ko%% *} ;;
+		builtin\ *) continue ;;
+		*) continue ;;
+		esac
+		grep -qxF "$(basename "$ko")" "$root/modules.list" && continue
+		cp "$ko" "$root/lib/modules/"
+		basename "$ko" >>"$root/modules.list"
+	done
+	for m in "$@"; do
+		grep -q "^$m\.ko" "$root/modules.list" || kt_die "module $m missing from initramfs"
+	done
+}
+
+# kt_lsm_without_bpf: the kernel's default LSM order minus "bpf" (KERNEL.md:
+# the 6.1 BPF LSM oopses with EVM HMAC keys; we keep it out to be safe).
+kt_lsm_without_bpf() {
+	sed -n 's/^CONFIG_LSM="\(.*\)"$/\1/p' "$KT_KCONFIG" |
+		tr ',' '\n' | grep -vx bpf | paste -sd, -
+}
+
+# kt_boot LOG INITRD APPEND [qemu args...]: one TCG boot, console on LOG.
+kt_boot() {
+	local log=$1 initrd=$2 append=$3
+	shift 3
+	timeout "${KT_BOOT_TIMEOUT:-300}" qemu-system-x86_64 \
+		-accel tcg -cpu max -smp "${KT_SMP:-2}" -m 512 \
+		-nodefaults -display none -no-reboot -net none \
+		-serial "file:$log" \
+		-kernel "$KT_VMLINUZ" -initrd "$initrd" -append "$append" \
+		"$@"
+}
+
+# Whether FS holding DIR accepts security.* xattrs (needs root).
+kt_xattr_ok() {
+	local f=$1/.xattr-probe rc
+	: >"$f"
+	setfattr -n security.imakt -v 0x01 "$f" 2>/dev/null
+	rc=$?
+	rm -f "$f"
+	return $rc
+}
