@@ -17,7 +17,7 @@ struct imactl_ctx {
 	OSSL_PROVIDER *providers[CTX_MAX_PROVIDERS];
 	size_t n_providers;
 	pthread_mutex_t lock;
-	EVP_MD *md[IMACTL_HASH__MAX];     /* fetched lazily, under lock */
+	EVP_MD *md[IMACTL_HASH__MAX]; /* fetched lazily, under lock */
 	unsigned char md_tried[IMACTL_HASH__MAX];
 };
 

@@ -80,8 +80,8 @@ static int get_md(imactl_ctx *ctx, int algo, const EVP_MD **ret, imactl_diag *re
 	if (!md) {
 		const char *n = imactl_hash_name(algo);
 		return diag_fail(reterr, -EOPNOTSUPP,
-				 "hash algorithm %s%s%s is not available in this OpenSSL", n ? "'" : "",
-				 n ? n : "(unknown id)", n ? "'" : "");
+				 "hash algorithm %s%s%s is not available in this OpenSSL",
+				 n ? "'" : "", n ? n : "(unknown id)", n ? "'" : "");
 	}
 	*ret = md;
 	return 0;
@@ -157,7 +157,8 @@ int imactl_hash_fd(imactl_ctx *ctx, int algo, int fd, uint8_t *ret_digest, imact
 		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 
 	for (;;) {
-		ssize_t n = regular ? pread(fd, buf, HASH_BUF_SIZE, off) : read(fd, buf, HASH_BUF_SIZE);
+		ssize_t n =
+			regular ? pread(fd, buf, HASH_BUF_SIZE, off) : read(fd, buf, HASH_BUF_SIZE);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -169,7 +170,8 @@ int imactl_hash_fd(imactl_ctx *ctx, int algo, int fd, uint8_t *ret_digest, imact
 			return diag_fail_ossl(reterr, -ENOMEM, "digest update failed");
 		off += n;
 		if (regular && off > st.st_size)
-			return diag_fail(reterr, -EIO, "file grew while being hashed (%lld > %lld bytes)",
+			return diag_fail(reterr, -EIO,
+					 "file grew while being hashed (%lld > %lld bytes)",
 					 (long long)off, (long long)st.st_size);
 	}
 	if (regular && off != st.st_size)

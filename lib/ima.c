@@ -96,7 +96,8 @@ int imactl_ima_appraise_fd(imactl_ctx *ctx, int fd, const imactl_keyring *keyrin
 		if (ret)
 			*ret = a;
 		if (!a.content_match)
-			return diag_fail(reterr, -EKEYREJECTED, "%s hash does not match the content",
+			return diag_fail(reterr, -EKEYREJECTED,
+					 "%s hash does not match the content",
 					 imactl_hash_name(v.hash_algo));
 		return 0;
 	case IMACTL_XATTR_DIGSIG:
@@ -114,8 +115,8 @@ int imactl_ima_appraise_fd(imactl_ctx *ctx, int fd, const imactl_keyring *keyrin
 		r = imactl_verity_digest_fd(fd, &valgo, vd, reterr);
 		if (r < 0)
 			return r;
-		r = imactl_sig_file_id_digest(ctx, v.hash_algo, IMACTL_XATTR_VERITY_DIGSIG, valgo, vd,
-					      digest, reterr);
+		r = imactl_sig_file_id_digest(ctx, v.hash_algo, IMACTL_XATTR_VERITY_DIGSIG, valgo,
+					      vd, digest, reterr);
 		if (r < 0)
 			return r;
 		memcpy(a.digest, vd, imactl_hash_size(valgo));
@@ -132,8 +133,8 @@ int imactl_ima_appraise_fd(imactl_ctx *ctx, int fd, const imactl_keyring *keyrin
 		return diag_fail(reterr, -ENOKEY, "signed with key %08x, and no keys were given",
 				 v.keyid);
 	}
-	r = imactl_sig_verify(ctx, keyring, value, len, digest, imactl_hash_size(v.hash_algo), &a.key,
-			      reterr);
+	r = imactl_sig_verify(ctx, keyring, value, len, digest, imactl_hash_size(v.hash_algo),
+			      &a.key, reterr);
 	if (ret)
 		*ret = a;
 	return r;

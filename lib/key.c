@@ -121,7 +121,8 @@ static int attach_cert(imactl_key *k, X509 *cert)
 	int n;
 
 	if (skid && ASN1_STRING_length(skid) >= 4) {
-		k->skid_keyid = load_be32(ASN1_STRING_get0_data(skid) + ASN1_STRING_length(skid) - 4);
+		k->skid_keyid =
+			load_be32(ASN1_STRING_get0_data(skid) + ASN1_STRING_length(skid) - 4);
 		k->has_skid = 1;
 	}
 	n = i2d_X509(cert, &der);
@@ -321,7 +322,8 @@ int imactl_key_load_public_mem(imactl_ctx *ctx, const uint8_t *data, size_t len,
 	int r;
 
 	if (len == 0 || len > KEY_FILE_MAX)
-		return diag_fail(reterr, -EBADMSG, "not a certificate or public key (%zu bytes)", len);
+		return diag_fail(reterr, -EBADMSG, "not a certificate or public key (%zu bytes)",
+				 len);
 	k = calloc(1, sizeof(*k));
 	if (!k)
 		return -ENOMEM;

@@ -105,7 +105,7 @@ int imactl_sig_sign_v1(imactl_ctx *ctx, const imactl_key *key, int algo, const u
 	out[0] = IMACTL_XATTR_DIGSIG;
 	hdr[0] = 1;
 	memcpy(hdr + 1, &timestamp, 4); /* host order, as ima-evm-utils writes it */
-	hdr[5] = 0;                     /* PUBKEY_ALGO_RSA */
+	hdr[5] = 0;			/* PUBKEY_ALGO_RSA */
 	hdr[6] = algo == IMACTL_HASH_SHA1 ? 0 : 1;
 	r = imactl_key_keyid_v1(key, hdr + 7);
 	if (r < 0)
@@ -148,9 +148,9 @@ static int verify_raw(imactl_ctx *ctx, EVP_PKEY *pkey, const EVP_MD *md, int pkc
 	return diag_fail(d, -EKEYREJECTED, "bad signature");
 }
 
-int imactl_sig_verify(imactl_ctx *ctx, const imactl_keyring *kr, const uint8_t *value,
-		      size_t len, const uint8_t *digest, size_t digest_len,
-		      const imactl_key **ret_key, imactl_diag *reterr)
+int imactl_sig_verify(imactl_ctx *ctx, const imactl_keyring *kr, const uint8_t *value, size_t len,
+		      const uint8_t *digest, size_t digest_len, const imactl_key **ret_key,
+		      imactl_diag *reterr)
 {
 	imactl_xattr_view v;
 	const imactl_key *k;
@@ -169,9 +169,11 @@ int imactl_sig_verify(imactl_ctx *ctx, const imactl_keyring *kr, const uint8_t *
 		uint8_t sighash[20];
 		k = imactl_keyring_find_v1(kr, v.keyid_v1);
 		if (!k)
-			return diag_fail(reterr, -ENOKEY, "no key with v1 key id %02x%02x%02x%02x%02x%02x%02x%02x",
+			return diag_fail(reterr, -ENOKEY,
+					 "no key with v1 key id %02x%02x%02x%02x%02x%02x%02x%02x",
 					 v.keyid_v1[0], v.keyid_v1[1], v.keyid_v1[2], v.keyid_v1[3],
-					 v.keyid_v1[4], v.keyid_v1[5], v.keyid_v1[6], v.keyid_v1[7]);
+					 v.keyid_v1[4], v.keyid_v1[5], v.keyid_v1[6],
+					 v.keyid_v1[7]);
 		r = v1_sighash(digest, digest_len, value + 1, sighash);
 		if (r < 0)
 			return r;
@@ -179,7 +181,8 @@ int imactl_sig_verify(imactl_ctx *ctx, const imactl_keyring *kr, const uint8_t *
 	} else {
 		const EVP_MD *md = ctx_md(ctx, v.hash_algo);
 		if (!md)
-			return diag_fail(reterr, -EOPNOTSUPP, "hash algorithm '%s' is not available",
+			return diag_fail(reterr, -EOPNOTSUPP,
+					 "hash algorithm '%s' is not available",
 					 imactl_hash_name(v.hash_algo));
 		k = imactl_keyring_find(kr, v.keyid);
 		if (!k)
@@ -191,8 +194,8 @@ int imactl_sig_verify(imactl_ctx *ctx, const imactl_keyring *kr, const uint8_t *
 	return r;
 }
 
-int imactl_sig_file_id_digest(imactl_ctx *ctx, int sig_algo, uint8_t file_id_type,
-			      int content_algo, const uint8_t *content_digest, uint8_t *ret_digest,
+int imactl_sig_file_id_digest(imactl_ctx *ctx, int sig_algo, uint8_t file_id_type, int content_algo,
+			      const uint8_t *content_digest, uint8_t *ret_digest,
 			      imactl_diag *reterr)
 {
 	uint8_t file_id[2 + IMACTL_MAX_DIGEST_SIZE];

@@ -217,7 +217,8 @@ static int walk_dir(struct walk *w, struct wdir *d, int depth)
 			if (fd < 0) {
 				_cleanup_free_ char *p = join(d->path, de->d_name);
 				if (errno != ENOENT)
-					w->on_error(w->ud, p ? p : de->d_name, -errno, "open directory");
+					w->on_error(w->ud, p ? p : de->d_name, -errno,
+						    "open directory");
 				continue;
 			}
 			if (w->o->xdev && (fstat(fd, &st) < 0 || st.st_dev != w->root_dev)) {
@@ -331,13 +332,13 @@ static const struct {
 	const char *name;
 	unsigned long magic;
 } fstypes[] = {
-	{"ext2", 0xEF53},        {"ext3", 0xEF53},       {"ext4", 0xEF53},
-	{"xfs", 0x58465342},     {"btrfs", 0x9123683E},  {"tmpfs", 0x01021994},
-	{"ramfs", 0x858458f6},   {"f2fs", 0xF2F52010},   {"vfat", 0x4d44},
+	{"ext2", 0xEF53},	  {"ext3", 0xEF53},	   {"ext4", 0xEF53},
+	{"xfs", 0x58465342},	  {"btrfs", 0x9123683E},   {"tmpfs", 0x01021994},
+	{"ramfs", 0x858458f6},	  {"f2fs", 0xF2F52010},	   {"vfat", 0x4d44},
 	{"squashfs", 0x73717368}, {"overlay", 0x794c7630}, {"erofs", 0xE0F5E1E2},
-	{"nfs", 0x6969},         {"fuse", 0x65735546},   {"jfs", 0x3153464a},
-	{"reiserfs", 0x52654973}, {"zfs", 0x2fc12fc1},   {"proc", 0x9fa0},
-	{"sysfs", 0x62656572},   {"debugfs", 0x64626720}, {"securityfs", 0x73636673},
+	{"nfs", 0x6969},	  {"fuse", 0x65735546},	   {"jfs", 0x3153464a},
+	{"reiserfs", 0x52654973}, {"zfs", 0x2fc12fc1},	   {"proc", 0x9fa0},
+	{"sysfs", 0x62656572},	  {"debugfs", 0x64626720}, {"securityfs", 0x73636673},
 };
 
 int imactl_fstype_magic(const char *name, unsigned long *ret)

@@ -40,9 +40,8 @@ static int decode_sig_v2(const uint8_t *v, size_t len, imactl_xattr_view *out, i
 	size_t sig_size, need;
 
 	if (len < IMACTL_SIG_V2_HDR_LEN)
-		return diag_fail_at(d, -EBADMSG, len,
-				    "truncated signature header: %zu of %d bytes", len,
-				    IMACTL_SIG_V2_HDR_LEN);
+		return diag_fail_at(d, -EBADMSG, len, "truncated signature header: %zu of %d bytes",
+				    len, IMACTL_SIG_V2_HDR_LEN);
 	out->hash_algo = v[2];
 	if (!imactl_hash_name(v[2]))
 		return diag_fail_at(d, -EOPNOTSUPP, 2, "unknown hash algorithm id %u", v[2]);
@@ -57,10 +56,11 @@ static int decode_sig_v2(const uint8_t *v, size_t len, imactl_xattr_view *out, i
 				    sig_size, len - IMACTL_SIG_V2_HDR_LEN);
 	if (len > need) {
 		if (count_zero_tail(v + need, len - need))
-			return diag_fail_at(d, -EBADMSG, need,
-					    "zero-padded: %zu zero bytes after the %zu-byte signature "
-					    "(the kernel rejects padded values)",
-					    len - need, sig_size);
+			return diag_fail_at(
+				d, -EBADMSG, need,
+				"zero-padded: %zu zero bytes after the %zu-byte signature "
+				"(the kernel rejects padded values)",
+				len - need, sig_size);
 		return diag_fail_at(d, -EBADMSG, need,
 				    "%zu trailing bytes after the %zu-byte signature (length field "
 				    "wrong?)",
@@ -81,8 +81,8 @@ static int decode_sig_v1(const uint8_t *v, size_t len, imactl_xattr_view *out, i
 				    len);
 	memcpy(&out->timestamp_v1, v + 2, 4);
 	if (v[6] != 0)
-		return diag_fail_at(d, -EOPNOTSUPP, 6, "v1 signature: unknown public key algorithm %u",
-				    v[6]);
+		return diag_fail_at(d, -EOPNOTSUPP, 6,
+				    "v1 signature: unknown public key algorithm %u", v[6]);
 	/* v1 hash field: 0 = sha1, 1 = sha256 (ima-evm-utils enum digest_algo). */
 	if (v[7] == 0)
 		out->hash_algo = IMACTL_HASH_SHA1;
@@ -124,16 +124,18 @@ int imactl_xattr_decode(const uint8_t *v, size_t len, imactl_xattr_view *ret, im
 		else if (len == 1 + 16)
 			out.hash_algo = IMACTL_HASH_MD5;
 		else
-			return diag_fail_at(d, -EBADMSG, len,
-					    "legacy digest of %zu bytes: neither sha1 (20) nor md5 (16)",
-					    len - 1);
+			return diag_fail_at(
+				d, -EBADMSG, len,
+				"legacy digest of %zu bytes: neither sha1 (20) nor md5 (16)",
+				len - 1);
 		out.digest = v + 1;
 		out.digest_len = len - 1;
 		break;
 	case IMACTL_XATTR_HMAC:
 		if (len != 1 + 20)
 			return diag_fail_at(d, -EBADMSG, len,
-					    "EVM HMAC of %zu bytes, expected 20 (HMAC-SHA1)", len - 1);
+					    "EVM HMAC of %zu bytes, expected 20 (HMAC-SHA1)",
+					    len - 1);
 		out.hash_algo = IMACTL_HASH_SHA1;
 		out.digest = v + 1;
 		out.digest_len = 20;
@@ -143,11 +145,12 @@ int imactl_xattr_decode(const uint8_t *v, size_t len, imactl_xattr_view *ret, im
 			return diag_fail_at(d, -EBADMSG, 1, "truncated: no hash algorithm byte");
 		dsz = imactl_hash_size(v[1]);
 		if (!dsz)
-			return diag_fail_at(d, -EOPNOTSUPP, 1, "unknown hash algorithm id %u", v[1]);
+			return diag_fail_at(d, -EOPNOTSUPP, 1, "unknown hash algorithm id %u",
+					    v[1]);
 		if (len != 2 + dsz)
 			return diag_fail_at(d, -EBADMSG, len < 2 + dsz ? len : 2 + dsz,
-					    "%s digest of %zu bytes, expected %zu", imactl_hash_name(v[1]),
-					    len - 2, dsz);
+					    "%s digest of %zu bytes, expected %zu",
+					    imactl_hash_name(v[1]), len - 2, dsz);
 		out.hash_algo = v[1];
 		out.digest = v + 2;
 		out.digest_len = dsz;
@@ -169,7 +172,8 @@ int imactl_xattr_decode(const uint8_t *v, size_t len, imactl_xattr_view *ret, im
 		else if (v[1] == 2 || v[1] == 3)
 			r = decode_sig_v2(v, len, &out, d);
 		else
-			return diag_fail_at(d, -EOPNOTSUPP, 1, "unknown signature version %u", v[1]);
+			return diag_fail_at(d, -EOPNOTSUPP, 1, "unknown signature version %u",
+					    v[1]);
 		if (r < 0)
 			return r;
 		break;

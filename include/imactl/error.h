@@ -30,13 +30,13 @@ extern "C" {
 #define IMACTL_DIAG_FILE_MAX 256
 
 typedef struct imactl_diag {
-	int code;                            /* the negative errno returned */
-	char file[IMACTL_DIAG_FILE_MAX];     /* input name, "" when unknown */
-	unsigned long line;                  /* 1-based, 0 when not applicable */
-	unsigned long column;                /* 1-based, 0 when not applicable */
-	unsigned long offset;                /* byte offset in binary input */
-	int has_offset;                      /* offset is meaningful */
-	char msg[IMACTL_DIAG_MSG_MAX];       /* one-line explanation, no newline */
+	int code;			 /* the negative errno returned */
+	char file[IMACTL_DIAG_FILE_MAX]; /* input name, "" when unknown */
+	unsigned long line;		 /* 1-based, 0 when not applicable */
+	unsigned long column;		 /* 1-based, 0 when not applicable */
+	unsigned long offset;		 /* byte offset in binary input */
+	int has_offset;			 /* offset is meaningful */
+	char msg[IMACTL_DIAG_MSG_MAX];	 /* one-line explanation, no newline */
 } imactl_diag;
 
 /**

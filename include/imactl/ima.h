@@ -46,10 +46,10 @@ int imactl_verity_digest_fd(int fd, int *ret_algo, uint8_t *ret_digest, imactl_d
 /* What appraisal found; filled by imactl_ima_appraise_fd() on success and on
  * -EKEYREJECTED/-ENOKEY (so callers can explain the failure). */
 typedef struct imactl_appraisal {
-	uint8_t type;       /* xattr type */
-	uint8_t version;    /* signature version, 0 for hashes */
-	int hash_algo;      /* algorithm the value names */
-	uint32_t keyid;     /* v2/v3 key id */
+	uint8_t type;	 /* xattr type */
+	uint8_t version; /* signature version, 0 for hashes */
+	int hash_algo;	 /* algorithm the value names */
+	uint32_t keyid;	 /* v2/v3 key id */
 	int is_signature;
 	int content_match;  /* hashes: 1 when the digest matches the content */
 	uint8_t digest[64]; /* content digest computed now */

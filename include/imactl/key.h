@@ -110,8 +110,7 @@ int imactl_key_der_cert(const imactl_key *key, const uint8_t **ret, size_t *ret_
  * as evmctl --keyid-from-cert.  Returns 0, -ENOENT, -EBADMSG or -ENODATA (no
  * SKID extension).
  */
-int imactl_cert_keyid(imactl_ctx *ctx, const char *path, uint32_t *ret_keyid,
-		      imactl_diag *reterr);
+int imactl_cert_keyid(imactl_ctx *ctx, const char *path, uint32_t *ret_keyid, imactl_diag *reterr);
 
 /* Keyrings of verification keys. */
 int imactl_keyring_new(imactl_keyring **ret);

@@ -65,9 +65,9 @@ int imactl_sig_verify(imactl_ctx *ctx, const imactl_keyring *keyring, const uint
  * @file_id_type: IMACTL_XATTR_VERITY_DIGSIG for fs-verity digests.
  * @ret_digest: at least imactl_hash_size(sig_algo) bytes.
  */
-int imactl_sig_file_id_digest(imactl_ctx *ctx, int sig_algo, uint8_t file_id_type,
-			      int content_algo, const uint8_t *content_digest,
-			      uint8_t *ret_digest, imactl_diag *reterr);
+int imactl_sig_file_id_digest(imactl_ctx *ctx, int sig_algo, uint8_t file_id_type, int content_algo,
+			      const uint8_t *content_digest, uint8_t *ret_digest,
+			      imactl_diag *reterr);
 
 #ifdef __cplusplus
 }

@@ -21,13 +21,13 @@ extern "C" {
 #endif
 
 typedef struct imactl_walk_opts {
-	int recursive;         /* descend into directories given as roots */
-	int xdev;              /* do not cross into other filesystems (find -xdev) */
-	int jobs;              /* worker threads; 0 = number of online CPUs */
-	int open_flags;        /* extra open flags for files (e.g. O_RDWR); 0 = O_RDONLY */
-	int filter_uid;        /* only files owned by uid */
+	int recursive;	/* descend into directories given as roots */
+	int xdev;	/* do not cross into other filesystems (find -xdev) */
+	int jobs;	/* worker threads; 0 = number of online CPUs */
+	int open_flags; /* extra open flags for files (e.g. O_RDWR); 0 = O_RDONLY */
+	int filter_uid; /* only files owned by uid */
 	uid_t uid;
-	int filter_fstype;     /* only files on a filesystem with this statfs magic */
+	int filter_fstype; /* only files on a filesystem with this statfs magic */
 	unsigned long fstype_magic;
 	int filter_executable; /* only files with an execute bit */
 	const char *name_glob; /* only files whose basename matches (fnmatch) */

@@ -42,15 +42,15 @@ enum imactl_xattr_type {
 
 /* A decoded value; pointers borrow from the decoded buffer. */
 typedef struct imactl_xattr_view {
-	uint8_t type;           /* enum imactl_xattr_type */
-	uint8_t version;        /* signature format version (1, 2, 3); 0 for digests/HMAC */
-	int hash_algo;          /* kernel hash id; -1 when the format does not say */
-	const uint8_t *digest;  /* digest or HMAC bytes (types 1, 2, 4) */
+	uint8_t type;	       /* enum imactl_xattr_type */
+	uint8_t version;       /* signature format version (1, 2, 3); 0 for digests/HMAC */
+	int hash_algo;	       /* kernel hash id; -1 when the format does not say */
+	const uint8_t *digest; /* digest or HMAC bytes (types 1, 2, 4) */
 	size_t digest_len;
-	uint32_t keyid;         /* v2/v3 key id, as printed ("%08x") */
-	uint8_t keyid_v1[8];    /* v1 key id */
-	uint32_t timestamp_v1;  /* v1 signature time (host order as written by evmctl) */
-	const uint8_t *sig;     /* raw signature (v2/v3: sig_size bytes; v1: MPI bytes) */
+	uint32_t keyid;	       /* v2/v3 key id, as printed ("%08x") */
+	uint8_t keyid_v1[8];   /* v1 key id */
+	uint32_t timestamp_v1; /* v1 signature time (host order as written by evmctl) */
+	const uint8_t *sig;    /* raw signature (v2/v3: sig_size bytes; v1: MPI bytes) */
 	size_t sig_len;
 } imactl_xattr_view;
 

@@ -12,8 +12,8 @@ void hex_encode(const uint8_t *p, size_t len, char *out);
 /* Print lowercase hex to a stream. */
 void hex_fprint(FILE *f, const uint8_t *p, size_t len);
 /*
- * Decode a hex string of even length into out (cap bytes).  Returns the byte count or -EBADMSG (odd length,
- * non-hex digit) / -EMSGSIZE (longer than cap).
+ * Decode a hex string of even length into out (cap bytes).  Returns the byte count or -EBADMSG (odd
+ * length, non-hex digit) / -EMSGSIZE (longer than cap).
  */
 long hex_decode(const char *s, size_t slen, uint8_t *out, size_t cap);
 

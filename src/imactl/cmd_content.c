@@ -42,21 +42,38 @@ enum {
 	O_VERBOSE,
 };
 
-#define COMMON_WALK_OPTS                                                                           \
-	{O_RECURSIVE, 'r', "recursive", OPT_NOARG, false, NULL, "walk directories"},               \
-		{O_XDEV, 'x', "one-file-system", OPT_NOARG, false, NULL,                           \
-		 "stay on the filesystem of each directory operand"},                              \
-		{O_JOBS, 'j', "jobs", OPT_REQ, false, "N", "worker threads (default: CPUs)"},      \
-		{O_UID, 0, "uid", OPT_REQ, false, "UID", "only files owned by UID"},               \
-		{O_FSTYPE, 0, "fstype", OPT_REQ, false, "TYPE",                                    \
-		 "only files on filesystems of TYPE (ext4, xfs, btrfs ...)"},                      \
+#define COMMON_WALK_OPTS                                                                             \
+	{O_RECURSIVE, 'r', "recursive", OPT_NOARG, false, NULL, "walk directories"},                 \
+		{O_XDEV,                                                                             \
+		 'x',                                                                                \
+		 "one-file-system",                                                                  \
+		 OPT_NOARG,                                                                          \
+		 false,                                                                              \
+		 NULL,                                                                               \
+		 "stay on the filesystem of each directory operand"},                                \
+		{O_JOBS, 'j', "jobs", OPT_REQ, false, "N", "worker threads (default: CPUs)"},        \
+		{O_UID, 0, "uid", OPT_REQ, false, "UID", "only files owned by UID"},                 \
+		{O_FSTYPE,                                                                           \
+		 0,                                                                                  \
+		 "fstype",                                                                           \
+		 OPT_REQ,                                                                            \
+		 false,                                                                              \
+		 "TYPE",                                                                             \
+		 "only files on filesystems of TYPE (ext4, xfs, btrfs ...)"},                        \
 		{O_EXEC, 0, "executable", OPT_NOARG, false, NULL, "only files with an execute bit"}, \
-		{O_NAME, 0, "name", OPT_REQ, false, "GLOB", "only files whose name matches GLOB"}, \
-		{O_XATTR_USER, 0, "xattr-user", OPT_NOARG, false, NULL,                            \
-		 "use user.ima instead of security.ima (testing)"},                                \
-		{O_JSON, 0, "json", OPT_NOARG, false, NULL, "machine-readable output"},           \
-		{O_QUIET, 'q', "quiet", OPT_NOARG, false, NULL, "no progress or summary"},        \
-		{O_VERBOSE, 'v', "verbose", OPT_NOARG, false, NULL, "a line per file"}
+		{O_NAME, 0, "name", OPT_REQ, false, "GLOB", "only files whose name matches GLOB"},   \
+		{O_XATTR_USER,                                                                       \
+		 0,                                                                                  \
+		 "xattr-user",                                                                       \
+		 OPT_NOARG,                                                                          \
+		 false,                                                                              \
+		 NULL,                                                                               \
+		 "use user.ima instead of security.ima (testing)"},                                  \
+		{O_JSON, 0, "json", OPT_NOARG, false, NULL, "machine-readable output"},              \
+		{O_QUIET, 'q', "quiet", OPT_NOARG, false, NULL, "no progress or summary"},           \
+	{                                                                                            \
+		O_VERBOSE, 'v', "verbose", OPT_NOARG, false, NULL, "a line per file"                 \
+	}
 
 static const struct opt_spec hash_opts[] = {
 	{O_ALGO, 'a', "hash-algo", OPT_REQ, false, "ALGO", "sha256 (default), sha1, sha384 ..."},
@@ -80,8 +97,10 @@ static const struct opt_spec sign_opts[] = {
 };
 
 static const struct opt_spec verify_opts[] = {
-	{O_KEY, 'k', "key", OPT_REQ, true, "CERT", "verification certificate or public key(s), comma-separated"},
-	{O_KEYDIR, 0, "keydir", OPT_REQ, true, "DIR", "every certificate in DIR (default /etc/keys/ima)"},
+	{O_KEY, 'k', "key", OPT_REQ, true, "CERT",
+	 "verification certificate or public key(s), comma-separated"},
+	{O_KEYDIR, 0, "keydir", OPT_REQ, true, "DIR",
+	 "every certificate in DIR (default /etc/keys/ima)"},
 	{O_PROVIDER, 0, "provider", OPT_REQ, true, "NAME", "load an OpenSSL provider"},
 	{O_SIGFILE, 0, "sigfile", OPT_NOARG, false, NULL, "read FILE.sig when FILE has no xattr"},
 	COMMON_WALK_OPTS,
@@ -134,7 +153,8 @@ static int on_opt(void *ud, int id, const char *arg)
 		{
 			_cleanup_free_ char *copy = strdup(arg);
 			char *save = NULL;
-			for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			for (char *t = strtok_r(copy, ",", &save); t;
+			     t = strtok_r(NULL, ",", &save)) {
 				if (c->nkeys == ELEMENTSOF(c->keys))
 					return EXIT_USAGE;
 				c->keys[c->nkeys++] = arg + (t - copy);
@@ -152,7 +172,8 @@ static int on_opt(void *ud, int id, const char *arg)
 		break;
 	case O_KEYID:
 		if (parse_keyid(arg, &c->keyid) < 0) {
-			fprintf(stderr, "%s: --keyid '%s' is not a 32-bit hex value\n", c->prog, arg);
+			fprintf(stderr, "%s: --keyid '%s' is not a 32-bit hex value\n", c->prog,
+				arg);
 			return EXIT_USAGE;
 		}
 		c->keyid_set = true;
@@ -166,7 +187,8 @@ static int on_opt(void *ud, int id, const char *arg)
 	case O_PASS_FD: {
 		unsigned v;
 		if (opts_parse_u32(arg, 10, &v) < 0 || v > INT_MAX) {
-			fprintf(stderr, "%s: --pass-fd '%s' is not a file descriptor\n", c->prog, arg);
+			fprintf(stderr, "%s: --pass-fd '%s' is not a file descriptor\n", c->prog,
+				arg);
 			return EXIT_USAGE;
 		}
 		c->pass.pass_fd = (int)v;
@@ -304,7 +326,8 @@ static void report(struct content *c, const char *path, int r, const char *statu
 		}
 		printf("}");
 	} else if (r < 0) {
-		fprintf(stderr, "%s: %s: %s\n", c->prog, path, detail ? detail : imactl_strerror(r));
+		fprintf(stderr, "%s: %s: %s\n", c->prog, path,
+			detail ? detail : imactl_strerror(r));
 	} else if (c->print && value) {
 		print_hex(stdout, value, vlen);
 		printf(" %s\n", path);
@@ -312,7 +335,8 @@ static void report(struct content *c, const char *path, int r, const char *statu
 		if (c->mode == MODE_VERIFY && !c->verbose && c->walk.recursive)
 			; /* bulk verify: failures and the summary only */
 		else
-			printf("%s: %s%s%s\n", path, status, detail ? " " : "", detail ? detail : "");
+			printf("%s: %s%s%s\n", path, status, detail ? " " : "",
+			       detail ? detail : "");
 	}
 	bulk_unlock(&c->bulk);
 }
@@ -360,8 +384,9 @@ static int visit(void *ud, int fd, const char *path, const struct stat *st)
 		if (n < 0) {
 			atomic_fetch_add(&c->bulk.failed, 1);
 			report(c, path, (int)n, "failed", NULL, 0,
-			       n == -ENODATA || n == -ENOENT ? "no security.ima value (missing-hash)"
-							     : strerror((int)-n));
+			       n == -ENODATA || n == -ENOENT
+				       ? "no security.ima value (missing-hash)"
+				       : strerror((int)-n));
 			return 0;
 		}
 		r = imactl_ima_appraise_fd(c->ctx, fd, c->ring, value, (size_t)n, &a, &d);
@@ -370,8 +395,9 @@ static int visit(void *ud, int fd, const char *path, const struct stat *st)
 			char kd[64] = "";
 			atomic_fetch_add(&c->bulk.ok, 1);
 			if (a.is_signature)
-				snprintf(detail, sizeof(detail), "(signature v%u %s, key %08x %s %s)",
-					 a.version, imactl_hash_name(a.hash_algo), a.keyid,
+				snprintf(detail, sizeof(detail),
+					 "(signature v%u %s, key %08x %s %s)", a.version,
+					 imactl_hash_name(a.hash_algo), a.keyid,
 					 imactl_key_describe(a.key, kd, sizeof(kd)),
 					 imactl_key_source(a.key));
 			else
@@ -382,7 +408,8 @@ static int visit(void *ud, int fd, const char *path, const struct stat *st)
 			bool verify_fail = r == -EKEYREJECTED || r == -ENOKEY || r == -EBADMSG ||
 					   r == -EOPNOTSUPP;
 			atomic_fetch_add(verify_fail ? &c->bulk.failed : &c->bulk.errors, 1);
-			snprintf(detail, sizeof(detail), "%s", d.msg[0] ? d.msg : imactl_strerror(r));
+			snprintf(detail, sizeof(detail), "%s",
+				 d.msg[0] ? d.msg : imactl_strerror(r));
 			report(c, path, r, "failed", NULL, 0, detail);
 		}
 		return 0;
@@ -433,7 +460,8 @@ static int load_keys(struct content *c)
 		if (c->keyid_set)
 			imactl_key_set_keyid(c->key, c->keyid);
 		if (strncmp(path, "pkcs11:", 7) == 0 && !c->keyid_set && !c->keyid_cert) {
-			fprintf(stderr, "%s: a pkcs11: key needs --keyid or --cert to name its key id\n",
+			fprintf(stderr,
+				"%s: a pkcs11: key needs --keyid or --cert to name its key id\n",
 				c->prog);
 			return EXIT_USAGE;
 		}
@@ -469,24 +497,30 @@ static int run(enum mode mode, int argc, char **argv)
 	static const char *const env[] = {"IMACTL_KEY_PASSWORD", "EVMCTL_KEY_PASSWORD", NULL};
 	struct content c = {
 		.mode = mode,
-		.prog = mode == MODE_HASH ? "imactl hash" : mode == MODE_SIGN ? "imactl sign" : "imactl verify",
+		.prog = mode == MODE_HASH   ? "imactl hash"
+			: mode == MODE_SIGN ? "imactl sign"
+					    : "imactl verify",
 		.algo = IMACTL_HASH_SHA256,
 		.pass = {.pass_fd = -1, .env = env, .prompt = true},
 		.json_first = true,
 	};
-	const struct opt_spec *spec = mode == MODE_HASH ? hash_opts : mode == MODE_SIGN ? sign_opts
-											: verify_opts;
-	const char *usage = mode == MODE_HASH	? "[OPTIONS] PATH..."
-			    : mode == MODE_SIGN ? "-k KEY [OPTIONS] PATH..."
-						: "[-k CERT[,CERT...]] [--keydir DIR] [OPTIONS] PATH...";
+	const struct opt_spec *spec = mode == MODE_HASH	  ? hash_opts
+				      : mode == MODE_SIGN ? sign_opts
+							  : verify_opts;
+	const char *usage = mode == MODE_HASH ? "[OPTIONS] PATH..."
+			    : mode == MODE_SIGN
+				    ? "-k KEY [OPTIONS] PATH..."
+				    : "[-k CERT[,CERT...]] [--keydir DIR] [OPTIONS] PATH...";
 	const char *summary =
 		mode == MODE_HASH
 			? "Write the kernel's security.ima hash of each file (0x04 digest-ng; 0x01 "
 			  "for sha1)."
 		: mode == MODE_SIGN
 			? "Sign each file's content hash and write security.ima (signature v2)."
-			: "Check security.ima (or FILE.sig) of each file against its content and keys.\n"
-			  "Exit status: 0 all valid, 1 a verification failed, 3 an operational error.";
+			: "Check security.ima (or FILE.sig) of each file against its content and "
+			  "keys.\n"
+			  "Exit status: 0 all valid, 1 a verification failed, 3 an operational "
+			  "error.";
 	int optind_ = 0, r, rc;
 
 	c.pass.prog = c.prog;
@@ -507,8 +541,8 @@ static int run(enum mode mode, int argc, char **argv)
 	if (imactl_ctx_new(&c.ctx, NULL) < 0)
 		return EXIT_OPER;
 	if (!imactl_hash_available(c.ctx, c.algo)) {
-		fprintf(stderr, "%s: hash algorithm '%s' is not available in this OpenSSL\n", c.prog,
-			imactl_hash_name(c.algo));
+		fprintf(stderr, "%s: hash algorithm '%s' is not available in this OpenSSL\n",
+			c.prog, imactl_hash_name(c.algo));
 		imactl_ctx_free(c.ctx);
 		return EXIT_USAGE;
 	}
@@ -518,10 +552,12 @@ static int run(enum mode mode, int argc, char **argv)
 
 	bulk_init(&c.bulk, c.prog, "", c.quiet || c.json);
 	if (c.json)
-		printf("{\"command\": \"%s\", \"files\": [", mode == MODE_HASH ? "hash" : mode == MODE_SIGN ? "sign" : "verify");
+		printf("{\"command\": \"%s\", \"files\": [", mode == MODE_HASH	 ? "hash"
+							     : mode == MODE_SIGN ? "sign"
+										 : "verify");
 	bulk_start(&c.bulk);
-	r = imactl_walk((const char *const *)argv + optind_, (size_t)(argc - optind_), &c.walk, visit,
-			on_error, &c);
+	r = imactl_walk((const char *const *)argv + optind_, (size_t)(argc - optind_), &c.walk,
+			visit, on_error, &c);
 	bulk_stop(&c.bulk);
 	{
 		double dt = now_seconds() - c.bulk.t0;
@@ -530,12 +566,16 @@ static int run(enum mode mode, int argc, char **argv)
 		char hb[32];
 		human_bytes(atomic_load(&c.bulk.bytes), hb, sizeof(hb));
 		if (c.json)
-			printf("\n  ],\n  \"summary\": {\"ok\": %lu, \"failed\": %lu, \"errors\": %lu, "
+			printf("\n  ],\n  \"summary\": {\"ok\": %lu, \"failed\": %lu, \"errors\": "
+			       "%lu, "
 			       "\"bytes\": %lu, \"seconds\": %.3f}}\n",
 			       ok, failed, errors, atomic_load(&c.bulk.bytes), dt);
 		else if (!c.quiet && (c.walk.recursive || argc - optind_ > 1 || failed || errors))
-			fprintf(stderr, "%s: %lu %s, %lu failed, %lu errors (%s in %.2f s)\n", c.prog,
-				ok, mode == MODE_HASH ? "hashed" : mode == MODE_SIGN ? "signed" : "valid",
+			fprintf(stderr, "%s: %lu %s, %lu failed, %lu errors (%s in %.2f s)\n",
+				c.prog, ok,
+				mode == MODE_HASH   ? "hashed"
+				: mode == MODE_SIGN ? "signed"
+						    : "valid",
 				failed, errors, hb, dt);
 		if (r < 0) {
 			fprintf(stderr, "%s: %s\n", c.prog, strerror(-r));

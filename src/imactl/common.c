@@ -152,12 +152,13 @@ static void progress_print(struct bulk *b)
 {
 	char hb[32];
 	double dt = now_seconds() - b->t0;
-	unsigned long done = atomic_load(&b->ok) + atomic_load(&b->failed) +
-			     atomic_load(&b->errors);
+	unsigned long done =
+		atomic_load(&b->ok) + atomic_load(&b->failed) + atomic_load(&b->errors);
 
 	human_bytes(atomic_load(&b->bytes), hb, sizeof(hb));
 	fprintf(stderr, "\r\033[K%s: %lu files, %s, %lu failed, %.0f files/s", b->prog, done, hb,
-		atomic_load(&b->failed) + atomic_load(&b->errors), dt > 0 ? (double)done / dt : 0.0);
+		atomic_load(&b->failed) + atomic_load(&b->errors),
+		dt > 0 ? (double)done / dt : 0.0);
 	b->progress_line_shown = true;
 }
 

@@ -13,13 +13,13 @@
 
 /* Where a passphrase may come from, tried in this order; the prompt last. */
 struct pass_opts {
-	const char *prog;       /* for messages */
-	const char *pass_file;  /* --pass-file */
-	int pass_fd;            /* --pass-fd, -1 when unset */
-	const char *pass_arg;   /* -pSECRET / --pass=SECRET (compat; warned about) */
-	bool prompt;            /* -p without value, or a terminal is available */
+	const char *prog;	/* for messages */
+	const char *pass_file;	/* --pass-file */
+	int pass_fd;		/* --pass-fd, -1 when unset */
+	const char *pass_arg;	/* -pSECRET / --pass=SECRET (compat; warned about) */
+	bool prompt;		/* -p without value, or a terminal is available */
 	const char *const *env; /* environment variable names, NULL-terminated */
-	const char *key_name;   /* for the prompt */
+	const char *key_name;	/* for the prompt */
 };
 
 /* imactl_pass_cb implementation over struct pass_opts. */
@@ -34,7 +34,7 @@ struct bulk {
 	const char *verb; /* "hashed", "signed", "verified" */
 	atomic_ulong ok, failed, errors, bytes;
 	pthread_mutex_t out_lock;
-	bool progress;    /* stderr is a terminal and not quiet */
+	bool progress; /* stderr is a terminal and not quiet */
 	bool progress_line_shown;
 	atomic_bool stop;
 	pthread_t progress_thread;

@@ -54,7 +54,7 @@ int opts_parse(const char *prog, const char *usage, const char *summary,
 		return EXIT_OPER;
 	for (size_t i = 0; i < n; i++) {
 		lo[i].name = spec[i].longname;
-		lo[i].has_arg = spec[i].arg == OPT_REQ   ? required_argument
+		lo[i].has_arg = spec[i].arg == OPT_REQ	 ? required_argument
 				: spec[i].arg == OPT_OPT ? optional_argument
 							 : no_argument;
 		lo[i].val = 1000 + (int)i;
@@ -85,11 +85,11 @@ int opts_parse(const char *prog, const char *usage, const char *summary,
 		}
 		if (c == '?' || c == ':') {
 			if (optopt && optopt < 256)
-				fprintf(stderr, "%s: invalid option or missing argument: -%c\n", prog,
-					optopt);
+				fprintf(stderr, "%s: invalid option or missing argument: -%c\n",
+					prog, optopt);
 			else
-				fprintf(stderr, "%s: invalid option or missing argument: '%s'\n", prog,
-					argv[optind - 1]);
+				fprintf(stderr, "%s: invalid option or missing argument: '%s'\n",
+					prog, argv[optind - 1]);
 			fprintf(stderr, "Try '%s --help'.\n", prog);
 			return EXIT_USAGE;
 		}

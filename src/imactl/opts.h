@@ -16,8 +16,8 @@ enum opt_arg {
 };
 
 struct opt_spec {
-	int id;              /* > 0, unique in the table; returned to the callback */
-	char shortname;      /* 0 for none */
+	int id;		/* > 0, unique in the table; returned to the callback */
+	char shortname; /* 0 for none */
 	const char *longname;
 	enum opt_arg arg;
 	bool repeatable;     /* may appear more than once */
@@ -28,9 +28,9 @@ struct opt_spec {
 /* Exit codes of imactl, fixed and documented in docs/imactl.1.md. */
 enum {
 	EXIT_OK = 0,
-	EXIT_VERIFY = 1,  /* a verification failed */
-	EXIT_USAGE = 2,   /* bad command line */
-	EXIT_OPER = 3,    /* operational error: I/O, key, internal */
+	EXIT_VERIFY = 1, /* a verification failed */
+	EXIT_USAGE = 2,	 /* bad command line */
+	EXIT_OPER = 3,	 /* operational error: I/O, key, internal */
 };
 
 /*

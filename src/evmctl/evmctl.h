@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/* The evmctl personality: option state and command entry points. */
+#ifndef IMACTL_EVMCTL_H
+#define IMACTL_EVMCTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../imactl/common.h"
+
+/* evmctl's exit codes: 0 ok, 1 verification failed, 125 any other error. */
+#define EVMCTL_EXIT_OK	   0
+#define EVMCTL_EXIT_VERIFY 1
+#define EVMCTL_EXIT_ERR	   125
+
+struct evmctl {
+	int verbose;
+	const char *hash_algo; /* -a, default sha256 */
+	int algo;
+	bool sigfile;	     /* -f/--sigfile */
+	bool xattr_user;     /* --xattr-user */
+	bool rsa;	     /* --rsa: signature v1 */
+	const char *keyfile; /* -k */
+	bool keyid_set;
+	uint32_t keyid;		/* --keyid */
+	const char *keyid_cert; /* --keyid-from-cert */
+	bool print_only;	/* -n */
+	bool recursive;		/* -r */
+	bool xdev;		/* -t m */
+	bool skip_both;		/* -t x */
+	bool veritysig;		/* --veritysig */
+	const char *providers[8];
+	int nproviders;
+	struct pass_opts pass;
+	imactl_walk_opts walk; /* filters for -r (our extension) */
+	int jobs;
+	char **args; /* operands after the command */
+	int nargs;
+	imactl_ctx *ctx;
+};
+
+/* compat_opts.c */
+int evmctl_parse(struct evmctl *e, int argc, char **argv, const char **ret_cmd);
+void evmctl_usage(void);
+
+#endif
