@@ -559,6 +559,7 @@ static int run(enum mode mode, int argc, char **argv)
 	r = imactl_walk((const char *const *)argv + optind_, (size_t)(argc - optind_), &c.walk,
 			visit, on_error, &c);
 	bulk_stop(&c.bulk);
+	fflush(stdout);
 	{
 		double dt = now_seconds() - c.bulk.t0;
 		unsigned long ok = atomic_load(&c.bulk.ok), failed = atomic_load(&c.bulk.failed),
