@@ -80,7 +80,7 @@ static int v1_sighash(const uint8_t *digest, size_t dlen, const uint8_t *hdr, ui
 {
 	EVP_MD_CTX *m = EVP_MD_CTX_new();
 	int ok = m && EVP_DigestInit_ex(m, EVP_sha1(), NULL) && EVP_DigestUpdate(m, digest, dlen) &&
-		 EVP_DigestUpdate(m, hdr, IMACTL_SIG_V1_HDR_LEN - 1) &&
+		 EVP_DigestUpdate(m, hdr, IMACTL_SIG_V1_HDR_LEN - 1) && /* header, no type */
 		 EVP_DigestFinal_ex(m, out, NULL);
 
 	EVP_MD_CTX_free(m);
@@ -116,11 +116,11 @@ int imactl_sig_sign_v1(imactl_ctx *ctx, const imactl_key *key, int algo, const u
 		return diag_fail(reterr, r, "SHA-1 unavailable");
 	rawlen = (size_t)EVP_PKEY_get_size(key->pkey);
 	r = pkey_sign_digest(ctx, key->pkey, NULL, 1, sighash, sizeof(sighash),
-			     out + IMACTL_SIG_V1_HDR_LEN + 1, &rawlen, reterr);
+			     out + IMACTL_SIG_V1_HDR_LEN + 2, &rawlen, reterr);
 	if (r < 0)
 		return r;
-	store_be16(out + IMACTL_SIG_V1_HDR_LEN - 1, (uint16_t)(rawlen * 8));
-	*ret_len = IMACTL_SIG_V1_HDR_LEN + 1 + rawlen;
+	store_be16(out + IMACTL_SIG_V1_HDR_LEN, (uint16_t)(rawlen * 8));
+	*ret_len = IMACTL_SIG_V1_HDR_LEN + 2 + rawlen;
 	return 0;
 }
 

@@ -76,7 +76,7 @@ static int decode_sig_v1(const uint8_t *v, size_t len, imactl_xattr_view *out, i
 {
 	size_t bits, bytes;
 
-	if (len < IMACTL_SIG_V1_HDR_LEN + 2)
+	if (len < IMACTL_SIG_V1_HDR_LEN + 3)
 		return diag_fail_at(d, -EBADMSG, len, "truncated v1 signature header: %zu bytes",
 				    len);
 	memcpy(&out->timestamp_v1, v + 2, 4);
@@ -93,13 +93,13 @@ static int decode_sig_v1(const uint8_t *v, size_t len, imactl_xattr_view *out, i
 	memcpy(out->keyid_v1, v + 8, 8);
 	if (v[16] != 1)
 		return diag_fail_at(d, -EBADMSG, 16, "v1 signature: %u MPIs, expected 1", v[16]);
-	bits = load_be16(v + IMACTL_SIG_V1_HDR_LEN - 1);
+	bits = load_be16(v + IMACTL_SIG_V1_HDR_LEN);
 	bytes = (bits + 7) / 8;
-	if (bytes == 0 || len != IMACTL_SIG_V1_HDR_LEN + 1 + bytes)
-		return diag_fail_at(d, -EBADMSG, IMACTL_SIG_V1_HDR_LEN - 1,
+	if (bytes == 0 || len != IMACTL_SIG_V1_HDR_LEN + 2 + bytes)
+		return diag_fail_at(d, -EBADMSG, IMACTL_SIG_V1_HDR_LEN,
 				    "v1 signature: MPI of %zu bits does not fit %zu bytes", bits,
-				    len - IMACTL_SIG_V1_HDR_LEN - 1);
-	out->sig = v + IMACTL_SIG_V1_HDR_LEN + 1;
+				    len - IMACTL_SIG_V1_HDR_LEN - 2);
+	out->sig = v + IMACTL_SIG_V1_HDR_LEN + 2;
 	out->sig_len = bytes;
 	return 0;
 }

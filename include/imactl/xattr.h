@@ -37,8 +37,8 @@ enum imactl_xattr_type {
 #define IMACTL_XATTR_MAX 65536
 /* Signature v2/v3 header length including the type byte. */
 #define IMACTL_SIG_V2_HDR_LEN 9
-/* Signature v1 header length including the type byte (before the MPI). */
-#define IMACTL_SIG_V1_HDR_LEN 18
+/* Signature v1: type byte + 16-byte header; then the MPI (2-byte bit count, bytes). */
+#define IMACTL_SIG_V1_HDR_LEN 17
 
 /* A decoded value; pointers borrow from the decoded buffer. */
 typedef struct imactl_xattr_view {
