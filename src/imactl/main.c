@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{"hash", cmd_hash, "write or print IMA content hashes (security.ima type 0x04/0x01)"},
 	{"sign", cmd_sign, "sign file contents (security.ima signature v2, or .sig sidecar)"},
 	{"verify", cmd_verify, "verify security.ima hashes and signatures against the content"},
+	{"policy", cmd_policy, "check, lint, print, explain IMA policies; builtin boot policies"},
 	{NULL, NULL, NULL},
 };
 
