@@ -7,12 +7,11 @@
 #include <stdint.h>
 
 #include "imactl/error.h"
+#include "imactl/types.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-typedef struct imactl_ctx imactl_ctx;
 
 /* The kernel's enum hash_algo. */
 enum imactl_hash_algo {

@@ -11,14 +11,11 @@
 #include <stdint.h>
 
 #include "imactl/error.h"
+#include "imactl/types.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-typedef struct imactl_ctx imactl_ctx;
-typedef struct imactl_key imactl_key;
-typedef struct imactl_keyring imactl_keyring;
 
 /**
  * imactl_ima_hash_fd() - hash the content and encode it as security.ima

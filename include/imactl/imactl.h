@@ -4,6 +4,7 @@
 #define IMACTL_IMACTL_H
 
 #include "imactl/error.h"
+#include "imactl/types.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -14,7 +15,6 @@ extern "C" {
  * context and property query, loaded providers and cached algorithm objects.
  * One context may be shared by threads once set up (providers loaded).
  */
-typedef struct imactl_ctx imactl_ctx;
 
 /**
  * imactl_ctx_new() - create a context on OpenSSL's default library context.

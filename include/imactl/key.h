@@ -21,14 +21,11 @@
 #include <stdint.h>
 
 #include "imactl/error.h"
+#include "imactl/types.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-typedef struct imactl_ctx imactl_ctx;
-typedef struct imactl_key imactl_key;
-typedef struct imactl_keyring imactl_keyring;
 
 /*
  * Passphrase callback: write the passphrase (not NUL-terminated) into @buf of

@@ -12,14 +12,11 @@
 #include <stdint.h>
 
 #include "imactl/error.h"
+#include "imactl/types.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-typedef struct imactl_ctx imactl_ctx;
-typedef struct imactl_key imactl_key;
-typedef struct imactl_keyring imactl_keyring;
 
 /**
  * imactl_sig_sign() - make a complete v2 or v3 xattr value over @digest.

@@ -184,30 +184,6 @@ static int visit_hash(struct run *r, int fd, const char *path, const struct stat
 	return 0;
 }
 
-static int write_sig_file(const char *path, const uint8_t *v, size_t len)
-{
-	size_t n = strlen(path);
-	_cleanup_free_ char *dst = malloc(n + 5), *tmp = malloc(n + 16);
-	int fd, rc = 0;
-
-	if (!dst || !tmp)
-		return -ENOMEM;
-	snprintf(dst, n + 5, "%s.sig", path);
-	snprintf(tmp, n + 16, "%s.sig.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, v, len) != (ssize_t)len)
-		rc = -EIO;
-	if (close(fd) < 0 && !rc)
-		rc = -errno;
-	if (!rc && rename(tmp, dst) < 0)
-		rc = -errno;
-	if (rc)
-		unlink(tmp);
-	return rc;
-}
-
 /* ima_sign */
 static int visit_sign(struct run *r, int fd, const char *path, const struct stat *st)
 {
@@ -259,7 +235,8 @@ static int visit_sign(struct run *r, int fd, const char *path, const struct stat
 	pthread_mutex_unlock(&r->lock);
 	if (e->print_only)
 		return 0;
-	rc = e->sigfile ? write_sig_file(path, v, len) : imactl_xattr_set(fd, xname(e), v, len);
+	rc = e->sigfile ? write_sigfile_atomic(path, v, len)
+			: imactl_xattr_set(fd, xname(e), v, len);
 	if (rc < 0) {
 		pthread_mutex_lock(&r->lock);
 		fprintf(stderr, "%s failed: %s\nerrno: %s (%d)\n",
@@ -289,17 +266,6 @@ static void load_verify_keys(struct run *r)
 	}
 }
 
-static long read_file_small(const char *path, uint8_t *buf, size_t cap)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, cap);
-	return n < 0 ? -errno : n;
-}
-
 /* ima_verify */
 static int visit_verify(struct run *r, int fd, const char *path, const struct stat *st)
 {
@@ -319,7 +285,7 @@ static int visit_verify(struct run *r, int fd, const char *path, const struct st
 		pthread_mutex_lock(&r->lock);
 		fprintf(stderr, "Reading to %s\n", p);
 		pthread_mutex_unlock(&r->lock);
-		n = read_file_small(p, v, sizeof(v));
+		n = read_small_file(p, v, sizeof(v));
 	} else {
 		n = imactl_xattr_get(fd, xname(e), v, sizeof(v));
 	}
@@ -447,7 +413,7 @@ static int cmd_ima_setxattr(struct evmctl *e)
 		sig = def;
 	}
 	fprintf(stderr, "Reading to %s\n", sig);
-	n = read_file_small(sig, v, sizeof(v));
+	n = read_small_file(sig, v, sizeof(v));
 	if (n < 0) {
 		log_errno("Failed to open", sig, (int)-n);
 		return EVMCTL_EXIT_ERR;

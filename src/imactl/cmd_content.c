@@ -260,50 +260,15 @@ static int on_opt(void *ud, int id, const char *arg)
 	return 0;
 }
 
-/* Write PATH.sig atomically: a temporary file in the same directory, then rename. */
-static int write_sigfile(const char *path, const uint8_t *v, size_t len)
-{
-	size_t n = strlen(path);
-	_cleanup_free_ char *tmp = malloc(n + 16), *dst = malloc(n + 5);
-	int fd, r = 0;
-
-	if (!tmp || !dst)
-		return -ENOMEM;
-	snprintf(dst, n + 5, "%s.sig", path);
-	snprintf(tmp, n + 16, "%s.sig.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, v, len) != (ssize_t)len)
-		r = errno ? -errno : -EIO;
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, dst) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
-}
-
 static long read_sigfile(const char *path, uint8_t *buf, size_t cap)
 {
 	size_t n = strlen(path);
 	_cleanup_free_ char *p = malloc(n + 5);
-	_cleanup_close_ int fd = -EBADF;
-	ssize_t k;
 
 	if (!p)
 		return -ENOMEM;
 	snprintf(p, n + 5, "%s.sig", path);
-	fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
-	k = read(fd, buf, cap);
-	if (k < 0)
-		return -errno;
-	return k;
+	return read_small_file(p, buf, cap);
 }
 
 static void report(struct content *c, const char *path, int r, const char *status,
@@ -358,7 +323,7 @@ static int visit(void *ud, int fd, const char *path, const struct stat *st)
 			r = imactl_ima_sign_fd(c->ctx, fd, c->key, c->algo, value, &vlen, &d);
 		if (r == 0 && !c->print) {
 			if (c->sigfile)
-				r = write_sigfile(path, value, vlen);
+				r = write_sigfile_atomic(path, value, vlen);
 			else
 				r = imactl_xattr_set(fd, c->xattr_name, value, vlen);
 			if (r < 0)

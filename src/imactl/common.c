@@ -262,3 +262,49 @@ int parse_keyid(const char *s, uint32_t *ret)
 	*ret = (uint32_t)v;
 	return 0;
 }
+
+int write_sigfile_atomic(const char *path, const uint8_t *v, size_t len)
+{
+	size_t n = strlen(path);
+	_cleanup_free_ char *dst = malloc(n + 5), *tmp = malloc(n + 16);
+	int fd, r = 0;
+
+	if (!dst || !tmp)
+		return -ENOMEM;
+	snprintf(dst, n + 5, "%s.sig", path);
+	snprintf(tmp, n + 16, "%s.sig.XXXXXX", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, v, len) != (ssize_t)len)
+		r = errno ? -errno : -EIO;
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, dst) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}
+
+long read_small_file(const char *path, uint8_t *buf, size_t cap)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	size_t len = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (len < cap) {
+		ssize_t k = read(fd, buf + len, cap - len);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -errno;
+		if (k == 0)
+			return (long)len;
+		len += (size_t)k;
+	}
+	return -EMSGSIZE;
+}

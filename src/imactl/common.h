@@ -61,4 +61,9 @@ void print_hex(FILE *f, const uint8_t *p, size_t len);
 /* Parse a hex key id ("1234abcd", with or without 0x); 0 or -EINVAL. */
 int parse_keyid(const char *s, uint32_t *ret);
 
+/* Write PATH.sig all-or-nothing (temporary file + rename); 0 or -errno. */
+int write_sigfile_atomic(const char *path, const uint8_t *v, size_t len);
+/* Read a small file whole into buf; length, -EMSGSIZE when larger than cap, or -errno. */
+long read_small_file(const char *path, uint8_t *buf, size_t cap);
+
 #endif
