@@ -416,6 +416,11 @@ static void lint_misc(struct lint *l)
 			add(l, "repeated", i, r->action_col,
 			    "a condition or option is given twice; the kernel keeps only the last "
 			    "value");
+		if (r->has_cr)
+			add(l, "carriage-return", i, r->action_col,
+			    "a value ends in a carriage return (DOS line endings): the kernel "
+			    "keeps "
+			    "it, so the condition will not match");
 		if (r->fsuuid_junk)
 			add(l, "fsuuid-junk", i, rcol(r, PTOK_FSUUID),
 			    "text after the 36-character UUID is ignored by the kernel");

@@ -997,8 +997,15 @@ static int parse_line(struct pctx *c, char *line, size_t len)
 		}
 		r.col[t] = (unsigned short)(start + 1);
 		ret = parse_token(c, &r, t, line + start, v, start + 1);
+		if (ret == -EINVAL && strchr(line + start, '\r') && c->reterr) {
+			size_t used = strlen(c->reterr->msg);
+			snprintf(c->reterr->msg + used, sizeof(c->reterr->msg) - used,
+				 " (carriage return: DOS line endings are not accepted)");
+		}
 		if (ret < 0)
 			goto fail;
+		if (strchr(line + start, '\r'))
+			r.has_cr = true;
 	}
 	ret = validate_rule(c, &r, first_col ? first_col : 1);
 	if (ret < 0)
