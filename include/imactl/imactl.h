@@ -50,5 +50,6 @@ const char *imactl_version(void);
 #include "imactl/ima.h"
 #include "imactl/secret.h"
 #include "imactl/walk.h"
+#include "imactl/evm.h"
 
 #endif

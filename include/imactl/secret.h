@@ -10,12 +10,11 @@
 #include <stdint.h>
 
 #include "imactl/error.h"
+#include "imactl/types.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-typedef struct imactl_secret imactl_secret;
 
 /** Largest secret accepted from any source. */
 #define IMACTL_SECRET_MAX 4096

@@ -9,5 +9,7 @@ typedef struct imactl_ctx imactl_ctx;
 typedef struct imactl_key imactl_key;
 /* A set of verification keys, looked up by key id. */
 typedef struct imactl_keyring imactl_keyring;
+/* A secret (passphrase, HMAC key) in locked memory, wiped on free. */
+typedef struct imactl_secret imactl_secret;
 
 #endif

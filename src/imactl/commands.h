@@ -7,6 +7,8 @@
 int cmd_hash(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_evm(int argc, char **argv);
+int cmd_evm_key(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 
 /* The evmctl personality (src/evmctl/main.c). */

@@ -20,6 +20,7 @@ struct command {
 static const struct command commands[] = {
 	{"hash", cmd_hash, "write or print IMA content hashes (security.ima type 0x04/0x01)"},
 	{"sign", cmd_sign, "sign file contents (security.ima signature v2, or .sig sidecar)"},
+	{"evm", cmd_evm, "EVM: security.evm HMACs and signatures over metadata; the evm-key blob"},
 	{"verify", cmd_verify, "verify security.ima hashes and signatures against the content"},
 	{"policy", cmd_policy, "check, lint, print, explain IMA policies; builtin boot policies"},
 	{NULL, NULL, NULL},
