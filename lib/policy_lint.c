@@ -444,6 +444,17 @@ int imactl_policy_lint(const imactl_policy *p, imactl_policy_finding **ret_findi
 		free(l.f);
 		return diag_fail(reterr, -ENOMEM, "out of memory");
 	}
+	/* Report in source order (stable: insertion sort keeps check order per position). */
+	for (size_t i = 1; i < l.n; i++) {
+		imactl_policy_finding tmp = l.f[i];
+		size_t j = i;
+		while (j > 0 && (l.f[j - 1].rule > tmp.rule ||
+				 (l.f[j - 1].rule == tmp.rule && l.f[j - 1].column > tmp.column))) {
+			l.f[j] = l.f[j - 1];
+			j--;
+		}
+		l.f[j] = tmp;
+	}
 	*ret_findings = l.f;
 	*ret_count = l.n;
 	return 0;
