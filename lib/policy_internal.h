@@ -91,12 +91,9 @@ struct policy_rule {
 	char *keyrings; /* '|' separated, as written */
 	char *label;
 	char *lsm[POLICY_LSM_MAX];
-	uint32_t repeated; /* PF_* given more than once where the kernel keeps the last */
-	bool fsuuid_junk;
-	bool has_cr;
-		/* a value ends in '\r' (kept by the kernel, never matches) */ /* fsuuid= had text
-										  after the 36 UUID
-										  characters */
+	uint32_t repeated;  /* PF_* given more than once where the kernel keeps the last */
+	bool fsuuid_junk;   /* fsuuid= had text after the 36 UUID characters */
+	bool has_cr;	    /* a value ends in '\r' (kept by the kernel, never matches) */
 	bool lsm_undefined; /* an LSM label no active LSM defines: hidden, never matches */
 	int template_idx;   /* index into the template table, -1 none, -2 custom format */
 	unsigned short col[PTOK_MAX]; /* column of the token that set each field, 0 = absent */
