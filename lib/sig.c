@@ -162,6 +162,13 @@ int imactl_sig_verify(imactl_ctx *ctx, const imactl_keyring *kr, const uint8_t *
 	    v.type != IMACTL_XATTR_VERITY_DIGSIG)
 		return diag_fail(reterr, -EINVAL, "value is a %s, not a signature",
 				 imactl_xattr_type_name(v.type));
+	/* ima_appraise.c xattr_verify(): a type-3 value must be v1/v2, type 6 must be v3 */
+	if (v.type != IMACTL_XATTR_VERITY_DIGSIG && v.version >= 3)
+		return diag_fail(
+			reterr, -EBADMSG,
+			"signature version %u in a type-0x%02x value: the kernel rejects it "
+			"(invalid-signature-version)",
+			v.version, v.type);
 	if (digest_len != imactl_hash_size(v.hash_algo))
 		return diag_fail(reterr, -EINVAL, "digest of %zu bytes is not %s", digest_len,
 				 imactl_hash_name(v.hash_algo));

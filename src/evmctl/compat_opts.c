@@ -205,26 +205,95 @@ int evmctl_parse(struct evmctl *e, int argc, char **argv, const char **ret_cmd)
 			e->print_only = true;
 			break;
 		case 's':
+			e->imasig = true;
+			break;
 		case 'd':
+			e->imahash = true;
+			break;
 		case 'o':
+			e->portable = true;
+			break;
 		case 'i':
+			e->immutable_v3 = true;
+			break;
 		case 'u':
+			/* bare --uuid: leave the UUID out; --uuid=UUID: use it */
+			if (optarg && *optarg && evm_parse_uuid_arg(&e->ov, optarg) < 0) {
+				fprintf(stderr, "wrong UUID format\n");
+				return EVMCTL_EXIT_ERR;
+			}
+			if (!optarg || !*optarg)
+				e->ov.uuid_mode = UUID_NONE;
+			break;
 		case OPT_SMACK:
+			e->ov.smack = true;
+			break;
 		case OPT_M32:
+			e->ov.abi = IMACTL_EVM_ABI_32;
+			break;
 		case OPT_M64:
+			e->ov.abi = IMACTL_EVM_ABI_64;
+			break;
 		case OPT_INO:
 		case OPT_GID:
 		case OPT_MODE:
-		case OPT_GENERATION:
+		case OPT_GENERATION: {
+			/* evmctl reads these as decimal numbers */
+			unsigned long long v;
+			if (opts_parse_u64(optarg, 10, &v) < 0 ||
+			    (c != OPT_INO && v > (c == OPT_MODE ? 0xffffULL : 0xffffffffULL))) {
+				fprintf(stderr, "evmctl: invalid --%s value '%s' (decimal)\n",
+					c == OPT_INO	? "ino"
+					: c == OPT_GID	? "gid"
+					: c == OPT_MODE ? "mode"
+							: "generation",
+					optarg);
+				return EVMCTL_EXIT_ERR;
+			}
+			if (c == OPT_INO) {
+				e->ov.ino = v;
+				e->ov.ino_set = true;
+			} else if (c == OPT_GID) {
+				e->ov.gid = (uint32_t)v;
+				e->ov.gid_set = true;
+			} else if (c == OPT_MODE) {
+				e->ov.mode = (uint16_t)v;
+				e->ov.mode_set = true;
+			} else {
+				e->ov.generation = (uint32_t)v;
+				e->ov.gen_set = true;
+			}
+			break;
+		}
 		case OPT_IMA:
+			if (evm_parse_hex_value(optarg, e->ov.ima, sizeof(e->ov.ima),
+						&e->ov.ima_len) < 0) {
+				fprintf(stderr, "evmctl: --ima needs a hex value\n");
+				return EVMCTL_EXIT_ERR;
+			}
+			e->ov.ima_set = true;
+			break;
 		case OPT_SELINUX:
+			e->ov.selinux = optarg;
+			break;
 		case OPT_CAPS:
+			e->ov.caps_set = true;
+			e->ov.caps_len = 0;
+			if (optarg && *optarg &&
+			    evm_parse_hex_value(optarg, e->ov.caps, sizeof(e->ov.caps),
+						&e->ov.caps_len) < 0) {
+				fprintf(stderr, "evmctl: --caps needs a hex value\n");
+				return EVMCTL_EXIT_ERR;
+			}
+			break;
+		case OPT_HMACKEY:
+			e->hmackey = optarg;
+			break;
 		case OPT_VERIFY_SIG:
 		case OPT_IGNORE_VIOLATIONS:
 		case OPT_PCRS:
 		case OPT_VERIFY_BANK:
 		case OPT_HWTPM:
-		case OPT_HMACKEY:
 			/* EVM and measurement-list options: only the commands that use them
 			 * (not in this personality yet) would read them. */
 			break;
@@ -267,7 +336,7 @@ int evmctl_parse(struct evmctl *e, int argc, char **argv, const char **ret_cmd)
 		case OPT_KEYID:
 			if (parse_keyid(optarg, &e->keyid) < 0) {
 				fprintf(stderr, "Invalid keyid value.\n");
-				return EVMCTL_EXIT_ERR;
+				return 1; /* evmctl exits 1 here */
 			}
 			e->keyid_set = true;
 			break;
@@ -340,8 +409,11 @@ int evmctl_parse(struct evmctl *e, int argc, char **argv, const char **ret_cmd)
 		}
 	}
 	if (uid_given) {
-		e->walk.filter_uid = 1;
-		e->walk.uid = uid_val;
+		/* --uid: the EVM owner override for EVM commands, an owner filter for
+		 * the ima_* commands' walks (evmctl ignores it there) */
+		e->uid_given = true;
+		e->ov.uid = uid_val;
+		e->ov.uid_set = true;
 	}
 	if (optind >= argc) {
 		*ret_cmd = NULL;

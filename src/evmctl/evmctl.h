@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "../imactl/common.h"
+#include "../imactl/evm_opts.h"
 
 /* evmctl's exit codes: 0 ok, 1 verification failed, 125 any other error. */
 #define EVMCTL_EXIT_OK	   0
@@ -22,13 +23,19 @@ struct evmctl {
 	bool rsa;	     /* --rsa: signature v1 */
 	const char *keyfile; /* -k */
 	bool keyid_set;
-	uint32_t keyid;		/* --keyid */
-	const char *keyid_cert; /* --keyid-from-cert */
-	bool print_only;	/* -n */
-	bool recursive;		/* -r */
-	bool xdev;		/* -t m */
-	bool skip_both;		/* -t x */
-	bool veritysig;		/* --veritysig */
+	uint32_t keyid;		 /* --keyid */
+	const char *keyid_cert;	 /* --keyid-from-cert */
+	bool print_only;	 /* -n */
+	bool recursive;		 /* -r */
+	bool xdev;		 /* -t m */
+	bool skip_both;		 /* -t x */
+	bool veritysig;		 /* --veritysig */
+	bool imahash, imasig;	 /* sign -d / -s */
+	bool portable;		 /* -o */
+	bool immutable_v3;	 /* -i (evmctl's undocumented "version 3" header) */
+	bool uid_given;		 /* --uid */
+	const char *hmackey;	 /* --hmackey */
+	struct evm_overrides ov; /* EVM metadata overrides */
 	const char *providers[8];
 	int nproviders;
 	struct pass_opts pass;

@@ -47,8 +47,8 @@ int opts_parse(const char *prog, const char *usage, const char *summary,
 
 	_cleanup_free_ struct option *lo = calloc(n + 2, sizeof(*lo));
 	_cleanup_free_ unsigned *seen = calloc(n + 1, sizeof(*seen));
-	char shorts[256] = "+h";
-	size_t sl = 2;
+	char shorts[256] = "h";
+	size_t sl = 1;
 
 	if (!lo || !seen)
 		return EXIT_OPER;
