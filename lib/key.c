@@ -162,8 +162,14 @@ static int pem_pass_cb(char *buf, int size, int rwflag, void *u)
 {
 	struct pass_state *ps = u;
 
-	if (!ps || !ps->cb)
+	if (!ps)
 		return -1;
+	if (!ps->cb) {
+		/* encrypted, and the caller gave no way to get a passphrase */
+		ps->called = 1;
+		ps->result = -ECANCELED;
+		return -1;
+	}
 	if (!ps->called) {
 		ps->called = 1;
 		ps->result = ps->cb(ps->buf, sizeof(ps->buf), ps->data);
