@@ -33,9 +33,9 @@ extern "C" {
 typedef struct imactl_mlog imactl_mlog;
 
 /* Limits (the kernel's, or generous bounds where the kernel has none). */
-#define IMACTL_TEMPLATE_FIELDS_MAX    15	 /* IMA_TEMPLATE_NUM_FIELDS_MAX */
-#define IMACTL_TEMPLATE_FIELD_ID_MAX  16	 /* IMA_TEMPLATE_FIELD_ID_MAX_LEN */
-#define IMACTL_TEMPLATE_NAME_MAX      255	 /* template name or format string */
+#define IMACTL_TEMPLATE_FIELDS_MAX    15	  /* IMA_TEMPLATE_NUM_FIELDS_MAX */
+#define IMACTL_TEMPLATE_FIELD_ID_MAX  16	  /* IMA_TEMPLATE_FIELD_ID_MAX_LEN */
+#define IMACTL_TEMPLATE_NAME_MAX      255	  /* template name or format string */
 #define IMACTL_MLOG_TEMPLATE_DATA_MAX (16u << 20) /* one entry's template data */
 #define IMACTL_MLOG_ASCII_LINE_MAX    (40u << 20) /* one ascii line (hex doubles data) */
 
@@ -65,8 +65,8 @@ enum imactl_mlog_digest_type {
 
 /* One template field of an entry (borrowed view). */
 typedef struct imactl_mlog_field {
-	const char *id;	    /* kernel field id: "d-ng", "n-ng", "sig" ... */
-	int kind;	    /* internal field number; see imactl_template_field_id() */
+	const char *id;	     /* kernel field id: "d-ng", "n-ng", "sig" ... */
+	int kind;	     /* internal field number; see imactl_template_field_id() */
 	const uint8_t *data; /* field bytes as in the binary list */
 	uint32_t len;
 } imactl_mlog_field;
@@ -129,7 +129,8 @@ typedef struct imactl_mlog_entry {
  * Returns 0, -EINVAL (bad argument), -EOPNOTSUPP (digest algorithm) or -ENOMEM.
  */
 int imactl_mlog_open_buf(imactl_ctx *ctx, const uint8_t *data, size_t len, int format,
-			 int digest_algo, unsigned flags, imactl_mlog **ret_log, imactl_diag *reterr);
+			 int digest_algo, unsigned flags, imactl_mlog **ret_log,
+			 imactl_diag *reterr);
 
 /**
  * imactl_mlog_open_fd() - read a measurement list from an fd (a file, a pipe

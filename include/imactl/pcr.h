@@ -59,8 +59,7 @@ int imactl_pcrs_has_bank(const imactl_pcrs *p, int algo);
  * Returns the number of values added (>= 0), -EBADMSG (malformed line, with
  * its line number in the diag) or -EOPNOTSUPP (unknown bank name).
  */
-int imactl_pcrs_parse(imactl_pcrs *p, int algo, const char *text, size_t len,
-		      imactl_diag *reterr);
+int imactl_pcrs_parse(imactl_pcrs *p, int algo, const char *text, size_t len, imactl_diag *reterr);
 
 /**
  * imactl_pcrs_read_sysfs() - read /sys/class/tpm/tpmN/pcr-<algo>/<n> for
@@ -160,16 +159,16 @@ int imactl_replay_result(const imactl_replay *r);
  * @ret_digest: imactl_hash_size(algo) bytes.
  * Returns 0, -ENODATA (a PCR of that bank is missing) or -EOPNOTSUPP.
  */
-int imactl_boot_aggregate(imactl_ctx *ctx, int algo, const imactl_pcrs *pcrs,
-			  uint8_t *ret_digest, imactl_diag *reterr);
+int imactl_boot_aggregate(imactl_ctx *ctx, int algo, const imactl_pcrs *pcrs, uint8_t *ret_digest,
+			  imactl_diag *reterr);
 
 /* What imactl_eventlog_replay() found. */
 typedef struct imactl_eventlog_info {
-	bool crypto_agile;  /* TPM 2.0 "Spec ID Event03" log, else TPM 1.2 SHA-1 log */
-	uint64_t events;    /* events parsed, including the header */
-	uint32_t pcr_mask;  /* PCRs extended */
-	uint32_t locality;  /* StartupLocality (0 when absent) */
-	int algos[8];	    /* banks the log carries (kernel ids) */
+	bool crypto_agile; /* TPM 2.0 "Spec ID Event03" log, else TPM 1.2 SHA-1 log */
+	uint64_t events;   /* events parsed, including the header */
+	uint32_t pcr_mask; /* PCRs extended */
+	uint32_t locality; /* StartupLocality (0 when absent) */
+	int algos[8];	   /* banks the log carries (kernel ids) */
 	size_t n_algos;
 } imactl_eventlog_info;
 
