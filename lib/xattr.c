@@ -168,11 +168,12 @@ int imactl_xattr_decode(const uint8_t *v, size_t len, imactl_xattr_view *ret, im
 			return diag_fail_at(d, -EOPNOTSUPP, 1,
 					    "portable signature version %u, expected 2", v[1]);
 		if (v[0] == IMACTL_XATTR_DIGSIG && v[1] >= 3)
-			return diag_fail_at(d, -EOPNOTSUPP, 1,
-					    "signature version %u in a type-0x03 value: the kernel "
-					    "rejects it (invalid-signature-version); version 3 belongs "
-					    "to type 0x06",
-					    v[1]);
+			return diag_fail_at(
+				d, -EOPNOTSUPP, 1,
+				"signature version %u in a type-0x03 value: the kernel "
+				"rejects it (invalid-signature-version); version 3 belongs "
+				"to type 0x06",
+				v[1]);
 		if (v[1] == 1 && v[0] == IMACTL_XATTR_DIGSIG)
 			r = decode_sig_v1(v, len, &out, d);
 		else if (v[1] == 2 || v[1] == 3)
