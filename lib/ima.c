@@ -7,6 +7,13 @@
 
 #include <openssl/crypto.h>
 
+#include "config.h"
+#if HAVE_FSVERITY
+#include <libfsverity.h>
+#endif
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "diag.h"
 #include "imactl/digest.h"
 #include "imactl/ima.h"
@@ -70,6 +77,86 @@ int imactl_verity_digest_fd(int fd, int *ret_algo, uint8_t *ret_digest, imactl_d
 	return 0;
 }
 
+#if HAVE_FSVERITY
+struct vread {
+	int fd;
+	off_t off;
+};
+
+static int verity_read(void *ctx, void *buf, size_t count)
+{
+	struct vread *v = ctx;
+
+	while (count) {
+		ssize_t n = pread(v->fd, buf, count, v->off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO; /* the file shrank */
+		buf = (uint8_t *)buf + n;
+		count -= (size_t)n;
+		v->off += n;
+	}
+	return 0;
+}
+#endif
+
+int imactl_verity_compute_fd(int fd, int algo, uint8_t *ret_digest, imactl_diag *reterr)
+{
+#if HAVE_FSVERITY
+	struct libfsverity_merkle_tree_params p = {.version = 1};
+	struct libfsverity_digest *d = NULL;
+	struct vread v = {.fd = fd};
+	struct stat st;
+	int r;
+
+	if (algo == IMACTL_HASH_SHA256)
+		p.hash_algorithm = FS_VERITY_HASH_ALG_SHA256;
+	else if (algo == IMACTL_HASH_SHA512)
+		p.hash_algorithm = FS_VERITY_HASH_ALG_SHA512;
+	else
+		return diag_fail(reterr, -EOPNOTSUPP, "fs-verity digests are sha256 or sha512");
+	if (fstat(fd, &st) < 0)
+		return diag_fail(reterr, -errno, "fstat: %m");
+	if (!S_ISREG(st.st_mode))
+		return diag_fail(reterr, -EINVAL, "not a regular file");
+	p.file_size = (uint64_t)st.st_size;
+	p.block_size = 4096;
+	r = libfsverity_compute_digest(&v, verity_read, &p, &d);
+	if (r < 0)
+		return diag_fail(reterr, r, "fs-verity digest: %s", strerror(-r));
+	memcpy(ret_digest, d->digest, d->digest_size);
+	free(d);
+	return 0;
+#else
+	return diag_fail(reterr, -EOPNOTSUPP,
+			 "built without libfsverity: cannot compute fs-verity digests");
+#endif
+}
+
+int imactl_ima_sign_verity_fd(imactl_ctx *ctx, int fd, const imactl_key *key, int algo,
+			      int verity_algo, uint8_t *out, size_t *ret_len, imactl_diag *reterr)
+{
+	uint8_t vd[IMACTL_MAX_DIGEST_SIZE], fid[IMACTL_MAX_DIGEST_SIZE];
+	int valgo = verity_algo;
+	int r = imactl_verity_digest_fd(fd, &valgo, vd, NULL);
+
+	if (r < 0) {
+		valgo = verity_algo;
+		r = imactl_verity_compute_fd(fd, valgo, vd, reterr);
+		if (r < 0)
+			return r;
+	}
+	r = imactl_sig_file_id_digest(ctx, algo, IMACTL_XATTR_VERITY_DIGSIG, valgo, vd, fid,
+				      reterr);
+	if (r < 0)
+		return r;
+	return imactl_sig_sign(ctx, key, IMACTL_XATTR_VERITY_DIGSIG, algo, fid,
+			       imactl_hash_size(algo), out, ret_len, reterr);
+}
+
 int imactl_ima_appraise_fd(imactl_ctx *ctx, int fd, const imactl_keyring *keyring,
 			   const uint8_t *value, size_t len, imactl_appraisal *ret,
 			   imactl_diag *reterr)
@@ -113,8 +200,19 @@ int imactl_ima_appraise_fd(imactl_ctx *ctx, int fd, const imactl_keyring *keyrin
 		uint8_t vd[IMACTL_MAX_DIGEST_SIZE];
 		a.is_signature = 1;
 		r = imactl_verity_digest_fd(fd, &valgo, vd, reterr);
-		if (r < 0)
+		if (r == 0) {
+			a.verity_enabled = 1;
+		} else if (r == -ENODATA || r == -EOPNOTSUPP) {
+			/* not enabled: compute it, so the caller can say whether the
+			 * signature will hold once fs-verity is enabled (the kernel
+			 * itself refuses sigv3 on a file without fs-verity) */
+			int cr = imactl_verity_compute_fd(fd, IMACTL_HASH_SHA256, vd, NULL);
+			if (cr < 0)
+				return r;
+			valgo = IMACTL_HASH_SHA256;
+		} else {
 			return r;
+		}
 		r = imactl_sig_file_id_digest(ctx, v.hash_algo, IMACTL_XATTR_VERITY_DIGSIG, valgo,
 					      vd, digest, reterr);
 		if (r < 0)
@@ -137,5 +235,10 @@ int imactl_ima_appraise_fd(imactl_ctx *ctx, int fd, const imactl_keyring *keyrin
 			      &a.key, reterr);
 	if (ret)
 		*ret = a;
+	if (r == 0 && v.type == IMACTL_XATTR_VERITY_DIGSIG && !a.verity_enabled)
+		return diag_fail(
+			reterr, -ENODATA,
+			"the signature matches the file's fs-verity digest, but fs-verity is "
+			"not enabled on it, so the kernel will refuse it: run `fsverity enable`");
 	return r;
 }

@@ -40,6 +40,23 @@ int imactl_ima_sign_fd(imactl_ctx *ctx, int fd, const imactl_key *key, int algo,
  */
 int imactl_verity_digest_fd(int fd, int *ret_algo, uint8_t *ret_digest, imactl_diag *reterr);
 
+/**
+ * imactl_verity_compute_fd() - compute a file's fs-verity digest in userspace
+ * (libfsverity: Merkle tree of 4096-byte blocks, no salt, @algo sha256 or
+ * sha512), the value FS_IOC_MEASURE_VERITY will report once `fsverity
+ * enable` has run, so files can be signed (sigv3) before verity is enabled.
+ * Returns 0, -EOPNOTSUPP (built without libfsverity, or another algorithm).
+ */
+int imactl_verity_compute_fd(int fd, int algo, uint8_t *ret_digest, imactl_diag *reterr);
+
+/**
+ * imactl_ima_sign_verity_fd() - a type 0x06 (sigv3) value for a file: its
+ * fs-verity digest (measured when enabled, else computed with @verity_algo)
+ * wrapped in the kernel's ima_file_id and signed with @algo.
+ */
+int imactl_ima_sign_verity_fd(imactl_ctx *ctx, int fd, const imactl_key *key, int algo,
+			      int verity_algo, uint8_t *out, size_t *ret_len, imactl_diag *reterr);
+
 /* What appraisal found; filled by imactl_ima_appraise_fd() on success and on
  * -EKEYREJECTED/-ENOKEY (so callers can explain the failure). */
 typedef struct imactl_appraisal {
@@ -52,6 +69,7 @@ typedef struct imactl_appraisal {
 	uint8_t digest[64]; /* content digest computed now */
 	size_t digest_len;
 	const imactl_key *key; /* verifying key (borrowed from the keyring), or NULL */
+	int verity_enabled;    /* sigv3: fs-verity is enabled (else the digest was computed) */
 } imactl_appraisal;
 
 /**

@@ -40,6 +40,7 @@ enum {
 	O_JSON,
 	O_QUIET,
 	O_VERBOSE,
+	O_VERITY,
 };
 
 #define COMMON_WALK_OPTS                                                                             \
@@ -92,6 +93,8 @@ static const struct opt_spec sign_opts[] = {
 	{O_PROVIDER, 0, "provider", OPT_REQ, true, "NAME", "load an OpenSSL provider"},
 	{O_PRINT, 'n', "print", OPT_NOARG, false, NULL, "print values instead of writing xattrs"},
 	{O_SIGFILE, 0, "sigfile", OPT_NOARG, false, NULL, "write FILE.sig instead of the xattr"},
+	{O_VERITY, 0, "verity", OPT_NOARG, false, NULL,
+	 "sign the fs-verity digest (sigv3, type 0x06; appraise_type=sigv3 digest_type=verity)"},
 	COMMON_WALK_OPTS,
 	{0},
 };
@@ -123,7 +126,7 @@ struct content {
 	size_t nkeydirs;
 	const char *providers[8];
 	size_t nproviders;
-	bool print, sigfile, user, json, quiet, verbose;
+	bool print, sigfile, user, json, quiet, verbose, verity;
 	const char *xattr_name;
 	imactl_walk_opts walk;
 	imactl_key *key;
@@ -256,6 +259,9 @@ static int on_opt(void *ud, int id, const char *arg)
 	case O_VERBOSE:
 		c->verbose = true;
 		break;
+	case O_VERITY:
+		c->verity = true;
+		break;
 	}
 	return 0;
 }
@@ -319,6 +325,9 @@ static int visit(void *ud, int fd, const char *path, const struct stat *st)
 	case MODE_SIGN:
 		if (c->mode == MODE_HASH)
 			r = imactl_ima_hash_fd(c->ctx, fd, c->algo, 0, value, &vlen, &d);
+		else if (c->verity)
+			r = imactl_ima_sign_verity_fd(c->ctx, fd, c->key, c->algo,
+						      IMACTL_HASH_SHA256, value, &vlen, &d);
 		else
 			r = imactl_ima_sign_fd(c->ctx, fd, c->key, c->algo, value, &vlen, &d);
 		if (r == 0 && !c->print) {
@@ -371,7 +380,7 @@ static int visit(void *ud, int fd, const char *path, const struct stat *st)
 			report(c, path, 0, "OK", NULL, 0, detail);
 		} else {
 			bool verify_fail = r == -EKEYREJECTED || r == -ENOKEY || r == -EBADMSG ||
-					   r == -EOPNOTSUPP;
+					   r == -ENODATA || r == -EOPNOTSUPP;
 			atomic_fetch_add(verify_fail ? &c->bulk.failed : &c->bulk.errors, 1);
 			snprintf(detail, sizeof(detail), "%s",
 				 d.msg[0] ? d.msg : imactl_strerror(r));
