@@ -290,12 +290,24 @@ int evmctl_parse(struct evmctl *e, int argc, char **argv, const char **ret_cmd)
 			e->hmackey = optarg;
 			break;
 		case OPT_VERIFY_SIG:
+			e->verify_sig = true;
+			break;
 		case OPT_IGNORE_VIOLATIONS:
+			e->ignore_violations = true;
+			break;
 		case OPT_PCRS:
+			if (e->npcrs == (int)(sizeof(e->pcrs) / sizeof(e->pcrs[0]))) {
+				fprintf(stderr, "too many --pcrs\n");
+				return EVMCTL_EXIT_ERR;
+			}
+			e->pcrs[e->npcrs++] = optarg;
+			break;
 		case OPT_VERIFY_BANK:
+			e->verify_bank = true;
+			e->verify_bank_algo = optarg;
+			break;
 		case OPT_HWTPM:
-			/* EVM and measurement-list options: only the commands that use them
-			 * (not in this personality yet) would read them. */
+			e->hwtpm = true;
 			break;
 		case 'a':
 			e->hash_algo = optarg;

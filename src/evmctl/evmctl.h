@@ -41,6 +41,14 @@ struct evmctl {
 	struct pass_opts pass;
 	imactl_walk_opts walk; /* filters for -r (our extension) */
 	int jobs;
+	/* ima_measurement / ima_boot_aggregate (issue 5) */
+	bool ignore_violations; /* --ignore-violations */
+	bool verify_sig;	/* --verify-sig */
+	bool verify_bank;	/* --verify-bank[=algo] */
+	const char *verify_bank_algo;
+	bool hwtpm;	     /* --hwtpm */
+	const char *pcrs[8]; /* --pcrs [algo,]file, repeatable */
+	int npcrs;
 	char **args; /* operands after the command */
 	int nargs;
 	imactl_ctx *ctx;
@@ -49,5 +57,9 @@ struct evmctl {
 /* compat_opts.c */
 int evmctl_parse(struct evmctl *e, int argc, char **argv, const char **ret_cmd);
 void evmctl_usage(void);
+
+/* cmd_measurement.c */
+int evmctl_cmd_ima_measurement(struct evmctl *e);
+int evmctl_cmd_ima_boot_aggregate(struct evmctl *e);
 
 #endif

@@ -898,6 +898,17 @@ static int cmd_import(struct evmctl *e)
 static int cmd_not_here(struct evmctl *e);
 static int cmd_help(struct evmctl *e);
 
+/* ima_measurement and ima_boot_aggregate live in cmd_measurement.c (issue 5). */
+static int cmd_ima_measurement(struct evmctl *e)
+{
+	return evmctl_cmd_ima_measurement(e);
+}
+
+static int cmd_ima_boot_aggregate(struct evmctl *e)
+{
+	return evmctl_cmd_ima_boot_aggregate(e);
+}
+
 static const struct evcmd cmds[] = {
 	{"--version", NULL, "", ""},
 	{"help", cmd_help, "<command>", ""},
@@ -911,12 +922,12 @@ static const struct evcmd cmds[] = {
 	{"ima_verify", cmd_ima_verify, "file", "Verify IMA signature (for debugging).\n"},
 	{"ima_setxattr", cmd_ima_setxattr, "[--sigfile file]", "Set IMA signature from sigfile\n"},
 	{"ima_hash", cmd_ima_hash, "file", "Make file content hash.\n"},
-	{"ima_measurement", cmd_not_here,
+	{"ima_measurement", cmd_ima_measurement,
 	 "[--ignore-violations] [--verify-sig [--key key1, key2, ...]] [--pcrs "
 	 "[hash-algorithm,]file [--pcrs hash-algorithm,file] ...] [--verify-bank hash-algorithm] "
 	 "file",
 	 "Verify measurement list (experimental).\n"},
-	{"ima_boot_aggregate", cmd_not_here,
+	{"ima_boot_aggregate", cmd_ima_boot_aggregate,
 	 "[--pcrs hash-algorithm,file] [TPM 1.2 BIOS event log]",
 	 "Calculate per TPM bank boot_aggregate digests\n"},
 	{"ima_fix", cmd_ima_fix, "[-t fdsxm] path",

@@ -10,6 +10,8 @@ int cmd_verify(int argc, char **argv);
 int cmd_evm(int argc, char **argv);
 int cmd_evm_key(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_bootaggr(int argc, char **argv);
 
 /* The evmctl personality (src/evmctl/main.c). */
 int evmctl_main(int argc, char **argv);

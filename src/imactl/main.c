@@ -23,6 +23,10 @@ static const struct command commands[] = {
 	{"evm", cmd_evm, "EVM: security.evm HMACs and signatures over metadata; the evm-key blob"},
 	{"verify", cmd_verify, "verify security.ima hashes and signatures against the content"},
 	{"policy", cmd_policy, "check, lint, print, explain IMA policies; builtin boot policies"},
+	{"log", cmd_log,
+	 "show and verify IMA measurement lists: templates, signatures, PCR replay"},
+	{"bootaggr", cmd_bootaggr,
+	 "boot_aggregate per PCR bank from the TCG event log or PCR values"},
 	{NULL, NULL, NULL},
 };
 
