@@ -17,7 +17,7 @@ kt_skip() {
 	{
 		echo "################################################################"
 		echo "# SKIP (exit 77): $*"
-		echo "# The real-kernel IMA appraisal test did NOT run."
+		echo "# The ${KT_TEST_NAME:-real-kernel IMA appraisal test} did NOT run."
 		echo "################################################################"
 	} >&2
 	exit 77
@@ -36,6 +36,9 @@ kt_need() {
 # package (the one linux-image-amd64 depends on) once into $IMACTL_KERNEL_CACHE
 # (default /var/cache/imactl-kernel) and unpacks it there with dpkg-deb -x.
 # IMACTL_KERNEL_DEB=/path/to/linux-image-....deb uses a given package instead.
+# IMACTL_KERNEL_PKG=linux-image-<version>-amd64[-unsigned] fetches that package
+# instead of the one linux-image-amd64 depends on (e.g. a 6.12 kernel from
+# bookworm-security); without network, only that package's cached copy is used.
 kt_fetch_kernel() {
 	local cache=${IMACTL_KERNEL_CACHE:-/var/cache/imactl-kernel}
 	local pkg="" deb="" dir
@@ -45,6 +48,8 @@ kt_fetch_kernel() {
 		deb=$IMACTL_KERNEL_DEB
 		[ -f "$deb" ] || kt_skip "IMACTL_KERNEL_DEB=$deb does not exist"
 		pkg=$(dpkg-deb -f "$deb" Package) || kt_skip "cannot read $deb"
+	elif [ -n "${IMACTL_KERNEL_PKG:-}" ]; then
+		pkg=$IMACTL_KERNEL_PKG
 	else
 		pkg=$(kt_resolve_kernel_pkg)
 		if [ -z "$pkg" ] && [ "$(id -u)" -eq 0 ]; then
@@ -63,7 +68,7 @@ kt_fetch_kernel() {
 			if ! kt_apt_download "$cache" "$pkg" && [ "$(id -u)" -eq 0 ]; then
 				kt_log "apt-get download $pkg failed; retrying after apt-get update"
 				apt-get update -qq >&2 || true
-				pkg=$(kt_resolve_kernel_pkg)
+				[ -z "${IMACTL_KERNEL_PKG:-}" ] && pkg=$(kt_resolve_kernel_pkg)
 				[ -n "$pkg" ] && kt_apt_download "$cache" "$pkg"
 			fi
 			deb=$(ls "$cache"/"$pkg"_*.deb 2>/dev/null | head -n1)
@@ -78,6 +83,9 @@ kt_fetch_kernel() {
 			dir=$cache/$pkg
 		fi
 	fi
+	if [ -z "${dir:-}" ] && [ -n "${IMACTL_KERNEL_PKG:-}" ]; then
+		kt_skip "kernel package $IMACTL_KERNEL_PKG could not be obtained"
+	fi
 	if [ -z "${dir:-}" ]; then
 		# Offline: fall back to any kernel unpacked earlier.
 		dir=$(ls -d "$cache"/linux-image-*/.complete 2>/dev/null | sort -V | tail -n1)
@@ -89,6 +97,11 @@ kt_fetch_kernel() {
 
 	KT_KVER=$(basename "$dir")
 	KT_KVER=${KT_KVER#linux-image-}
+	if [ ! -f "$dir/boot/vmlinuz-$KT_KVER" ]; then
+		# e.g. linux-image-6.12.117+deb12-amd64-unsigned holds vmlinuz-6.12.117+deb12-amd64
+		KT_KVER=$(ls "$dir"/boot/vmlinuz-* 2>/dev/null | head -n1)
+		KT_KVER=${KT_KVER##*/vmlinuz-}
+	fi
 	KT_VMLINUZ=$dir/boot/vmlinuz-$KT_KVER
 	KT_MODROOT=$dir
 	KT_KCONFIG=$dir/boot/config-$KT_KVER
