@@ -43,6 +43,9 @@ void imactl_diag_set_file(imactl_diag *d, const char *file)
 }
 
 static int vset(imactl_diag *d, int code, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static int vset(imactl_diag *d, int code, const char *fmt, va_list ap)
 {
 	if (!d)
 		return code;

@@ -49,12 +49,14 @@ int imactl_ima_sign_fd(imactl_ctx *ctx, int fd, const imactl_key *key, int algo,
 
 int imactl_verity_digest_fd(int fd, int *ret_algo, uint8_t *ret_digest, imactl_diag *reterr)
 {
-	struct {
+	/* struct fsverity_digest is followed by its flexible digest[] array */
+	union {
 		struct fsverity_digest d;
-		uint8_t buf[IMACTL_MAX_DIGEST_SIZE];
-	} m = {.d.digest_size = IMACTL_MAX_DIGEST_SIZE};
+		uint8_t raw[sizeof(struct fsverity_digest) + IMACTL_MAX_DIGEST_SIZE];
+	} u = {.d.digest_size = IMACTL_MAX_DIGEST_SIZE};
+	struct fsverity_digest *m = &u.d;
 
-	if (ioctl(fd, FS_IOC_MEASURE_VERITY, &m) < 0) {
+	if (ioctl(fd, FS_IOC_MEASURE_VERITY, m) < 0) {
 		if (errno == ENODATA)
 			return diag_fail(reterr, -ENODATA, "fs-verity is not enabled on this file");
 		if (errno == ENOTTY || errno == EOPNOTSUPP)
@@ -63,17 +65,17 @@ int imactl_verity_digest_fd(int fd, int *ret_algo, uint8_t *ret_digest, imactl_d
 		return diag_fail(reterr, -errno, "FS_IOC_MEASURE_VERITY: %m");
 	}
 	/* FS_VERITY_HASH_ALG_SHA256 = 1, SHA512 = 2 (include/uapi/linux/fsverity.h). */
-	if (m.d.digest_algorithm == FS_VERITY_HASH_ALG_SHA256)
+	if (m->digest_algorithm == FS_VERITY_HASH_ALG_SHA256)
 		*ret_algo = IMACTL_HASH_SHA256;
-	else if (m.d.digest_algorithm == FS_VERITY_HASH_ALG_SHA512)
+	else if (m->digest_algorithm == FS_VERITY_HASH_ALG_SHA512)
 		*ret_algo = IMACTL_HASH_SHA512;
 	else
 		return diag_fail(reterr, -EOPNOTSUPP, "unknown fs-verity hash algorithm %u",
-				 m.d.digest_algorithm);
-	if (m.d.digest_size != imactl_hash_size(*ret_algo))
+				 m->digest_algorithm);
+	if (m->digest_size != imactl_hash_size(*ret_algo))
 		return diag_fail(reterr, -EBADMSG, "fs-verity digest of unexpected size %u",
-				 m.d.digest_size);
-	memcpy(ret_digest, m.buf, m.d.digest_size);
+				 m->digest_size);
+	memcpy(ret_digest, m->digest, m->digest_size);
 	return 0;
 }
 
@@ -235,10 +237,14 @@ int imactl_ima_appraise_fd(imactl_ctx *ctx, int fd, const imactl_keyring *keyrin
 			      &a.key, reterr);
 	if (ret)
 		*ret = a;
-	if (r == 0 && v.type == IMACTL_XATTR_VERITY_DIGSIG && !a.verity_enabled)
+	if (v.type == IMACTL_XATTR_VERITY_DIGSIG && !a.verity_enabled)
 		return diag_fail(
-			reterr, -ENODATA,
-			"the signature matches the file's fs-verity digest, but fs-verity is "
-			"not enabled on it, so the kernel will refuse it: run `fsverity enable`");
+			reterr, -ENODATA, "%s",
+			r == 0 ? "the signature matches the file's fs-verity digest, but "
+				 "fs-verity is not enabled on it, so the kernel will refuse it: "
+				 "run `fsverity enable`"
+			       : "fs-verity is not enabled on this file (the kernel refuses a "
+				 "sigv3 without it), and the signature does not match its "
+				 "computed fs-verity digest either");
 	return r;
 }
