@@ -12,8 +12,14 @@ int cmd_evm_key(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_bootaggr(int argc, char **argv);
+/* inspector and explainer (issue 4) */
+int cmd_inspect(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 /* The evmctl personality (src/evmctl/main.c). */
 int evmctl_main(int argc, char **argv);
+/* The ima_inspect personality (src/imactl/ima_inspect.c). */
+int ima_inspect_main(int argc, char **argv);
 
 #endif

@@ -27,6 +27,9 @@ static const struct command commands[] = {
 	 "show and verify IMA measurement lists: templates, signatures, PCR replay"},
 	{"bootaggr", cmd_bootaggr,
 	 "boot_aggregate per PCR bank from the TCG event log or PCR values"},
+	{"inspect", cmd_inspect, "decode and check every IMA/EVM value of files or given values"},
+	{"explain", cmd_explain, "what the kernel would do with an access: rules, appraisal, cause, fix"},
+	{"audit", cmd_audit, "explain integrity audit records (type 1800-1808) by cause, with fixes"},
 	{NULL, NULL, NULL},
 };
 
@@ -46,6 +49,8 @@ int main(int argc, char **argv)
 
 	if (strcmp(base, "evmctl") == 0)
 		return evmctl_main(argc, argv);
+	if (strcmp(base, "ima_inspect") == 0)
+		return ima_inspect_main(argc, argv);
 
 	if (argc < 2) {
 		usage(stderr);
