@@ -171,7 +171,10 @@ int imactl_evm_meta_from_fd(int fd, unsigned flags, imactl_evm_meta **ret, imact
 	if (!(flags & IMACTL_EVM_NO_GENERATION)) {
 		int gen = 0;
 		/* FS_IOC_GETVERSION returns the inode's i_generation (an int). */
-		if (ioctl(fd, FS_IOC_GETVERSION, &gen) < 0)
+		if (ioctl(fd, FS_IOC_GETVERSION, &gen) < 0 &&
+		    (flags & IMACTL_EVM_GENERATION_OPTIONAL))
+			gen = 0;
+		else if (ioctl(fd, FS_IOC_GETVERSION, &gen) < 0)
 			return diag_fail(
 				reterr, -EOPNOTSUPP,
 				"cannot read the inode generation (FS_IOC_GETVERSION: %m): "
@@ -245,6 +248,7 @@ int imactl_evm_digest(imactl_ctx *ctx, const imactl_evm_meta *m, uint8_t type, i
 	EVP_MAC *macalg = NULL;
 	EVP_MAC_CTX *mac = NULL;
 	uint8_t misc[24];
+	uint8_t padded_key[IMACTL_EVM_HMAC_KEY_MAX];
 	size_t misc_len;
 	int ima_present = 0, ok = 1, r = 0;
 
@@ -259,9 +263,18 @@ int imactl_evm_digest(imactl_ctx *ctx, const imactl_evm_meta *m, uint8_t type, i
 			return diag_fail(reterr, -EMSGSIZE,
 					 "EVM HMAC key of %zu bytes is over the kernel's %d",
 					 hmac_key_len, IMACTL_EVM_HMAC_KEY_MAX);
+		/*
+		 * evm_set_key() copies the plaintext into evmkey[MAX_KEY_SIZE] and
+		 * init_desc() keys the HMAC with all MAX_KEY_SIZE (128) bytes: the key
+		 * is the plaintext zero-padded to 128 bytes, which (being longer than
+		 * SHA-1's block) is not the same HMAC as keying with the plaintext.
+		 * Confirmed on Debian's 6.1 kernel by tests/kernel/run-evm.sh.
+		 */
+		memset(padded_key, 0, sizeof(padded_key));
+		memcpy(padded_key, hmac_key, hmac_key_len);
 		macalg = EVP_MAC_fetch(ctx->libctx, "HMAC", ctx->propq);
 		mac = macalg ? EVP_MAC_CTX_new(macalg) : NULL;
-		if (!mac || !EVP_MAC_init(mac, hmac_key, hmac_key_len, params)) {
+		if (!mac || !EVP_MAC_init(mac, padded_key, sizeof(padded_key), params)) {
 			r = diag_fail_ossl(reterr, -EOPNOTSUPP, "HMAC-SHA1 unavailable");
 			goto out;
 		}
@@ -309,6 +322,7 @@ int imactl_evm_digest(imactl_ctx *ctx, const imactl_evm_meta *m, uint8_t type, i
 	if (!ok)
 		r = diag_fail_ossl(reterr, -ENOMEM, "digest failed");
 out:
+	OPENSSL_cleanse(padded_key, sizeof(padded_key));
 	EVP_MD_CTX_free(md);
 	EVP_MAC_CTX_free(mac);
 	EVP_MAC_free(macalg);

@@ -11,7 +11,8 @@
  *                      u16 mode; } with its ABI padding, zero-filled
  *    ‖ the filesystem UUID (16 bytes) )
  *
- * Type 0x02 is HMAC-SHA1 keyed with the EVM key's plaintext; type 0x03
+ * Type 0x02 is HMAC-SHA1 keyed with the EVM key's plaintext zero-padded to
+ * 128 bytes (evm_set_key()/init_desc() key with all MAX_KEY_SIZE bytes); type 0x03
  * (immutable signature) signs the hash of the same input; type 0x05 (portable
  * signature) zeroes ino and generation, omits the UUID and requires
  * security.ima.  h_misc is serialised explicitly for the target ABI: 24 bytes
@@ -41,10 +42,11 @@ enum imactl_evm_abi {
 
 /* Flags for imactl_evm_meta_from_fd(). */
 enum {
-	IMACTL_EVM_SMACK_EXTRA = 1 << 0,   /* include SMACK64EXEC/TRANSMUTE/MMAP */
-	IMACTL_EVM_USER_IMA = 1 << 1,	   /* read user.ima for the security.ima slot */
-	IMACTL_EVM_NO_UUID = 1 << 2,	   /* do not look the fs UUID up */
-	IMACTL_EVM_NO_GENERATION = 1 << 3, /* do not read the generation (set later) */
+	IMACTL_EVM_SMACK_EXTRA = 1 << 0,	 /* include SMACK64EXEC/TRANSMUTE/MMAP */
+	IMACTL_EVM_USER_IMA = 1 << 1,		 /* read user.ima for the security.ima slot */
+	IMACTL_EVM_NO_UUID = 1 << 2,		 /* do not look the fs UUID up */
+	IMACTL_EVM_NO_GENERATION = 1 << 3,	 /* do not read the generation (set later) */
+	IMACTL_EVM_GENERATION_OPTIONAL = 1 << 4, /* read it if possible, else 0 (portable) */
 };
 
 #define IMACTL_EVM_HMAC_KEY_MAX 128 /* the kernel's MAX_KEY_SIZE for evm_set_key() */

@@ -212,6 +212,7 @@ int evmctl_parse(struct evmctl *e, int argc, char **argv, const char **ret_cmd)
 			break;
 		case 'o':
 			e->portable = true;
+			e->ov.portable = true;
 			break;
 		case 'i':
 			e->immutable_v3 = true;

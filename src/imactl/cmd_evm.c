@@ -215,6 +215,7 @@ static int on_opt(void *ud, int id, const char *arg)
 		break;
 	case E_PORTABLE:
 		e->portable = true;
+		e->ov.portable = true;
 		break;
 	case E_IMAHASH:
 		e->imahash = true;

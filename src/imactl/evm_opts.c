@@ -15,8 +15,9 @@ int evm_meta_for_fd(int fd, const struct evm_overrides *o, imactl_evm_meta **ret
 	_cleanup_(imactl_evm_meta_freep) imactl_evm_meta *m = NULL;
 	unsigned flags = (o->smack ? IMACTL_EVM_SMACK_EXTRA : 0) |
 			 (o->user_ima ? IMACTL_EVM_USER_IMA : 0) |
-			 (o->uuid_mode != UUID_AUTO ? IMACTL_EVM_NO_UUID : 0) |
-			 (o->gen_set ? IMACTL_EVM_NO_GENERATION : 0);
+			 (o->uuid_mode != UUID_AUTO || o->portable ? IMACTL_EVM_NO_UUID : 0) |
+			 (o->gen_set ? IMACTL_EVM_NO_GENERATION : 0) |
+			 (o->portable ? IMACTL_EVM_GENERATION_OPTIONAL : 0);
 	int r = imactl_evm_meta_from_fd(fd, flags, &m, reterr);
 
 	if (r < 0)

@@ -26,6 +26,7 @@ struct evm_overrides {
 	uint8_t caps[256];
 	size_t caps_len;
 	bool smack;
+	bool portable; /* portable signature: generation and UUID are not needed */
 	bool user_ima;
 	enum imactl_evm_abi abi;
 };
