@@ -166,7 +166,8 @@ for kind in hash rsa ecdsa; do
 	done
 done
 
-TIMES=$W/times.tsv   # id rep real user sys rc sane
+TIMES=$W/times.tsv   # id rep real user sys rc sane other_cpus
+CLK_TCK=$(getconf CLK_TCK)
 : >"$TIMES"
 
 # Clear the sample's xattrs, run, then check every sample got a correct value
@@ -177,12 +178,21 @@ run_case() {
 	dir=${VIEWDIR[$view]}
 	cmd=${cmd//\$DIR/$dir}
 	while read -r f; do setfattr -x "$XATTR" "$f" 2>/dev/null || true; done <"$W/$view.sample"
-	local tf=$W/time.out
+	local tf=$W/time.out s0 s1
 	TIMEFORMAT='%R %U %S'
+	s0=$(head -1 /proc/stat)
 	set +e
 	{ time (eval "$cmd" >/dev/null 2>"$W/err.$id") ; } 2>"$tf"
 	rc=$?
 	set -e
+	s1=$(head -1 /proc/stat)
+	# CPUs used by *other* processes during the run: machine busy time minus ours.
+	local other
+	other=$(awk -v a="$s0" -v b="$s1" -v hz="$CLK_TCK" -v t="$(cat "$tf")" 'BEGIN {
+		split(a, x); split(b, y); split(t, u); busy = 0
+		for (i = 2; i <= 9; i++) if (i != 5 && i != 6) busy += y[i] - x[i]
+		o = (busy / hz - u[2] - u[3]) / (u[1] > 0 ? u[1] : 1)
+		printf "%.2f", (o > 0 ? o : 0) }')
 	sane=1
 	while read -r f; do
 		[[ -n $f ]] || continue
@@ -196,7 +206,7 @@ run_case() {
 				{ sane=0; echo "sanity: $id: $f: signature missing or does not verify" >&2; break; }
 		fi
 	done <"$W/$view.sample"
-	printf '%s\t%s\t%s\t%s\t%s\n' "$id" "$rep" "$(tr ' ' '\t' <"$tf")" "$rc" "$sane" >>"$TIMES"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$rep" "$(tr ' ' '\t' <"$tf")" "$rc" "$sane" "$other" >>"$TIMES"
 	if ((rc != 0 || sane == 0)); then
 		echo "bench: $id (rep $rep) exit $rc, sane=$sane; stderr:" >&2
 		head -5 "$W/err.$id" >&2
@@ -274,8 +284,9 @@ views = {v: stats(v) for v in ("full", "large", "perfile")}
 cases = [l.rstrip("\n").split("|") for l in open(f"{w}/cases") if l.strip()]
 times = {}
 for l in open(f"{w}/times.tsv"):
-    cid, rep, real, user, sys_, rc, sane = l.rstrip("\n").split("\t")
-    times.setdefault(cid, []).append(dict(real=float(real), user=float(user), sys=float(sys_), rc=int(rc), sane=sane == "1"))
+    cid, rep, real, user, sys_, rc, sane, other = l.rstrip("\n").split("\t")
+    times.setdefault(cid, []).append(dict(real=float(real), user=float(user), sys=float(sys_), rc=int(rc),
+                                          sane=sane == "1", other_cpus=float(other)))
 lim = {}
 for l in open(f"{w}/limits.tsv"):
     name, rep, val = l.rstrip("\n").split("\t")
@@ -298,12 +309,14 @@ for cid, tool, how, view, kind, mode, cmd in cases:
     med = statistics.median(reals) if reals else None
     mi = reals.index(med) if med in reals else 0
     cpu = (t[mi]["user"] + t[mi]["sys"]) / med if med else None
+    other = t[mi]["other_cpus"] if t else None
     n, b = views[view]
     res[cid] = dict(id=cid, tool=tool, operation=op, invocation=how, view=view, kind=kind, mode=mode,
                     command=cmd.replace("\$DIR", "<" + view + ">"), files=n, bytes=b,
                     runs_s=reals, median_s=med, ok=ok,
                     files_per_s=n / med if med else None, mb_per_s=b / MB / med if med else None,
-                    cpu_cores_used=cpu)
+                    min_s=min(reals) if reals else None, cpu_cores_used=cpu,
+                    other_cpus_during_median_run=other, other_cpus_per_run=[x["other_cpus"] for x in t])
 for r in res.values():
     # ratio vs the anchor's -r run of the same operation (per-file runs are compared
     # with the anchor's -r on the full tree, in files/s)
@@ -319,8 +332,11 @@ targets = [
     dict(name="imactl sign -r RSA-2048 >= 3x evmctl -r", value=g("rsa-imactl-r-full", "ratio_vs_evmctl_r"), target=3.0),
     dict(name="imactl sign -r ECDSA P-256 >= 3x evmctl -r", value=g("ecdsa-imactl-r-full", "ratio_vs_evmctl_r"), target=3.0),
 ]
-for t in targets:
+rows_of = [("hash-imactl-r-full", "hash-anchor-r-full"), ("hash-imactl-r-large",),
+           ("rsa-imactl-r-full", "rsa-anchor-r-full"), ("ecdsa-imactl-r-full", "ecdsa-anchor-r-full")]
+for t, ids in zip(targets, rows_of):
     t["met"] = t["value"] >= t["target"]
+    t["disturbed"] = any((g(i, "other_cpus_during_median_run") or 0) > 0.25 for i in ids)
 
 def sh(*a):
     try:
@@ -345,10 +361,11 @@ print(f"imactl bench  {meta['date']}  {cpu}, {meta['cpus']} CPUs, {meta['openssl
 print(f"tree {meta['tree']}: {views['full'][0]} files, {views['full'][1]/MB:.0f} MB; "
       f">= 1 MiB: {views['large'][0]} files, {views['large'][1]/MB:.0f} MB; per-file subset: {views['perfile'][0]} files, {views['perfile'][1]/MB:.1f} MB")
 print(f"median of {meta['reps']} runs, warm page cache, xattr {meta['xattr']}; MB = 10^6 bytes; total {meta['elapsed_s']} s")
+print("cores = CPUs our command kept busy; other = CPUs other processes used meanwhile (> 0.25: row disturbed)")
 print("CPUs busy with other work before each rep: " + ", ".join(f"{b['other_cpus']:.2f}" for b in background)
       + ("   <-- machine was not idle; ratios and % of limit are unreliable" if any(b["other_cpus"] > 0.25 for b in background) else ""))
 print()
-hdr = f"{'tool':<17} {'operation':<17} {'invocation':<27} {'view':<8} {'files':>6} {'time s':>7} {'files/s':>9} {'MB/s':>7} {'cores':>5} {'vs evmctl -r':>12} {'% sha256 lim':>12}"
+hdr = f"{'tool':<17} {'operation':<17} {'invocation':<27} {'view':<8} {'files':>6} {'time s':>7} {'files/s':>9} {'MB/s':>7} {'cores':>5} {'other':>5} {'vs evmctl -r':>12} {'% sha256 lim':>12}"
 print(hdr); print("-" * len(hdr))
 last = None
 for r in res.values():
@@ -357,7 +374,7 @@ for r in res.values():
     last = r["kind"]
     flag = "" if r["ok"] else "  FAILED (exit/sanity)"
     print(f"{r['tool']:<17} {r['operation']:<17} {r['invocation']:<27} {r['view']:<8} {r['files']:>6} {fmt(r['median_s'], '7.3f')} "
-          f"{fmt(r['files_per_s'], '9.0f')} {fmt(r['mb_per_s'], '7.0f')} {fmt(r['cpu_cores_used'], '5.2f')} "
+          f"{fmt(r['files_per_s'], '9.0f')} {fmt(r['mb_per_s'], '7.0f')} {fmt(r['cpu_cores_used'], '5.2f')} {fmt(r['other_cpus_during_median_run'], '5.2f')} "
           f"{fmt(r['ratio_vs_evmctl_r'], '11.2f')}x {fmt(r['pct_of_sha256_allcore_limit'], '11.0f')}{'%' if r['pct_of_sha256_allcore_limit'] is not None else ' '}{flag}")
 print()
 print("machine limits (openssl speed, median):")
@@ -368,7 +385,8 @@ print(f"  RSA-2048 sign {limits.get('rsa2048_sign_allcore_ps', 0):.0f}/s, "
 print()
 print("targets (issue 2):")
 for t in targets:
-    print(f"  [{'met' if t['met'] else 'NOT MET'}] {t['name']}: {t['value']:.2f} (target {t['target']:g})")
+    print(f"  [{'met' if t['met'] else 'NOT MET'}] {t['name']}: {t['value']:.2f} (target {t['target']:g})"
+          + ("  [disturbed: other load during the median run]" if t["disturbed"] else ""))
 print()
 print(f"JSON: {out}")
 PY
