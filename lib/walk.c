@@ -103,6 +103,16 @@ static void process(struct walk *w, struct job *j)
 		w->on_error(w->ud, path, -errno, "fstat");
 		return;
 	}
+	if (S_ISDIR(st.st_mode) && !j->dir && w->o->dir_operands) {
+		if (w->o->filter_uid && st.st_uid != w->o->uid)
+			return;
+		r = w->visit(w->ud, fd, path, &st);
+		if (r < 0) {
+			int expected = 0;
+			atomic_compare_exchange_strong(&w->fatal, &expected, r);
+		}
+		return;
+	}
 	if (!S_ISREG(st.st_mode)) {
 		if (!j->dir)
 			w->on_error(w->ud, path, S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL,
@@ -174,6 +184,30 @@ static int enqueue(struct walk *w, struct wdir *dir, const char *name)
 	return 0;
 }
 
+/* With dirs_walked, a directory is visited (from the walking thread) before its entries. */
+static int visit_dir(struct walk *w, struct wdir *d)
+{
+	struct stat st;
+	int r;
+
+	if (!w->o->dirs_walked)
+		return 0;
+	if (fstat(d->fd, &st) < 0) {
+		w->on_error(w->ud, d->path, -errno, "fstat");
+		return 0;
+	}
+	if (w->o->filter_uid && st.st_uid != w->o->uid)
+		return 0;
+	if (!name_ok(w, d->path))
+		return 0;
+	r = w->visit(w->ud, d->fd, d->path, &st);
+	if (r < 0) {
+		int expected = 0;
+		atomic_compare_exchange_strong(&w->fatal, &expected, r);
+	}
+	return r;
+}
+
 /* Walk one directory (owning a reference to d) depth-first. */
 static int walk_dir(struct walk *w, struct wdir *d, int depth)
 {
@@ -234,7 +268,11 @@ static int walk_dir(struct walk *w, struct wdir *d, int depth)
 			}
 			sub->fd = fd;
 			sub->refs = 1;
-			r = walk_dir(w, sub, depth + 1);
+			r = visit_dir(w, sub);
+			if (r == 0)
+				r = walk_dir(w, sub, depth + 1);
+			else
+				wdir_unref(sub);
 			if (r < 0)
 				break;
 		}
@@ -307,7 +345,11 @@ int imactl_walk(const char *const *roots, size_t nroots, const imactl_walk_opts 
 				continue;
 			}
 			w.root_dev = st.st_dev;
-			r = walk_dir(&w, d, 0);
+			r = visit_dir(&w, d);
+			if (r == 0)
+				r = walk_dir(&w, d, 0);
+			else
+				wdir_unref(d);
 		} else {
 			r = enqueue(&w, NULL, roots[i]);
 		}

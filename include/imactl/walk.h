@@ -30,6 +30,8 @@ typedef struct imactl_walk_opts {
 	int filter_fstype; /* only files on a filesystem with this statfs magic */
 	unsigned long fstype_magic;
 	int filter_executable; /* only files with an execute bit */
+	int dir_operands;      /* visit directories given as operands (EVM covers them) */
+	int dirs_walked;       /* with recursive: visit every directory walked too */
 	const char *name_glob; /* only files whose basename matches (fnmatch) */
 } imactl_walk_opts;
 

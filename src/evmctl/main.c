@@ -132,6 +132,9 @@ static void error_cb(void *ud, const char *path, int err, const char *what)
 	set_rc(r, EVMCTL_EXIT_ERR);
 }
 
+static int visit_clear(struct run *r, int fd, const char *path, const struct stat *st);
+static int visit_fix(struct run *r, int fd, const char *path, const struct stat *st);
+
 static int run_files(struct run *r, int flags)
 {
 	struct evmctl *e = r->e;
@@ -144,6 +147,9 @@ static int run_files(struct run *r, int flags)
 		w.filter_uid = 1;
 		w.uid = e->ov.uid;
 	}
+	/* evmctl applies ima_clear and ima_fix to a directory operand itself */
+	if (r->visit == visit_clear || r->visit == visit_fix)
+		w.dir_operands = 1;
 	w.open_flags = flags;
 	/* Without -r evmctl works file by file, in order: keep its output order. */
 	if (!e->recursive)
@@ -420,7 +426,7 @@ static int visit_evm_sign(struct run *r, int fd, const char *path, const struct 
 	size_t len = 0, dlen = 0;
 	int rc = 0;
 
-	if (e->imahash || e->imasig) {
+	if ((e->imahash || e->imasig) && !S_ISDIR(st->st_mode)) {
 		/* the content value first, so that EVM covers it */
 		rc = e->imasig ? visit_sign(r, fd, path, st) : visit_hash(r, fd, path, st);
 		if (rc < 0 || r->rc)

@@ -407,9 +407,11 @@ static int visit(void *ud, int fd, const char *path, const struct stat *st)
 
 	if (!v)
 		return -ENOMEM;
-	if (e->mode == EM_SIGN && (e->imahash || e->imasig) && !e->print)
+	if (S_ISDIR(st->st_mode)) {
+		/* directories: EVM only (their metadata is protected; there is no content) */
+	} else if (e->mode == EM_SIGN && (e->imahash || e->imasig) && !e->print)
 		r = write_ima(e, fd, e->imasig, &d);
-	if (r == 0 && e->mode == EM_FIX) {
+	if (r == 0 && e->mode == EM_FIX && !S_ISDIR(st->st_mode)) {
 		/* an immutable/portable signature is never replaced by an HMAC */
 		long n = imactl_xattr_get(fd, e->evm_name, v, IMACTL_XATTR_MAX);
 		if (n > 0 &&
@@ -619,6 +621,9 @@ static int run(enum evm_mode mode, int argc, char **argv)
 			e.prog);
 		return EXIT_USAGE;
 	}
+	/* EVM protects directories' metadata too (evm=fix labels them): visit them */
+	e.walk.dir_operands = 1;
+	e.walk.dirs_walked = 1;
 	e.ima_name = e.ov.user_ima ? "user.ima" : IMACTL_XATTR_IMA;
 	e.evm_name = e.ov.user_ima ? "user.evm" : IMACTL_XATTR_EVM;
 	if (imactl_ctx_new(&e.ctx, NULL) < 0)
