@@ -395,8 +395,8 @@ static void check_ima(struct insp *c, int fd, const uint8_t *v, size_t len, stru
 	}
 }
 
-static void check_evm(struct insp *c, const imactl_evm_meta *m, const char *merr, const uint8_t *v,
-		      size_t len, struct check *chk)
+static void check_evm(struct insp *c, const imactl_evm_meta *m, bool gen_ok, const char *merr,
+		      const uint8_t *v, size_t len, struct check *chk)
 {
 	imactl_inspect_value iv;
 	imactl_diag d = {0};
@@ -407,6 +407,13 @@ static void check_evm(struct insp *c, const imactl_evm_meta *m, const char *merr
 	if (iv.problem != IMACTL_INSPECT_OK)
 		return;
 	chk->what = "evm";
+	/* a portable signature covers neither the inode generation nor the fs UUID */
+	if (m && !gen_ok && iv.type != IMACTL_XATTR_PORTABLE_DIGSIG) {
+		chk->result = "skipped";
+		snprintf(chk->msg, sizeof(chk->msg),
+			 "the inode generation cannot be read on this filesystem");
+		return;
+	}
 	if (!m) {
 		chk->result = "skipped";
 		snprintf(chk->msg, sizeof(chk->msg), "metadata unavailable: %s", merr);
@@ -568,9 +575,7 @@ static int visit(void *ud, int fd, const char *path, const struct stat *st)
 		if (ima)
 			check_ima(c, fd, buf, (size_t)n, &chk);
 		else
-			check_evm(c, gen_ok ? m : NULL,
-				  gen_ok ? md.msg : "the inode generation cannot be read", buf,
-				  (size_t)n, &chk);
+			check_evm(c, r == 0 ? m : NULL, gen_ok, md.msg, buf, (size_t)n, &chk);
 		emit_value(c, names[i], buf, (size_t)n, &chk, &first);
 	}
 	sig = malloc(strlen(path) + 5);
