@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * IMA measurement list writer: produces a measurement list in the kernel's
+ * formats (6.1 semantics) and extends software PCR banks, for a userspace
+ * measurement daemon (imad).
+ *
+ * Files kept in the runtime directory (names as under securityfs; all are
+ * created mode 0440 like the kernel's, owned by the caller):
+ *
+ *   binary_runtime_measurements   the kernel's binary list, little-endian
+ *                                 (ima_canonical_fmt layout): u32 pcr, SHA-1
+ *                                 template digest (20 bytes, as 6.1's list
+ *                                 carries), u32 name_len, name, u32 data_len
+ *                                 (absent for "ima"), template data
+ *   ascii_runtime_measurements    the kernel's ascii lines, byte for byte
+ *   runtime_measurements_count    "%lu\n" entries in the list
+ *   violations                    "%lu\n" violations recorded
+ *   pcrs-<bank>                   one line "PCR-NN: <hex>" (evmctl --pcrs
+ *                                 format) for the PCR this writer extends,
+ *                                 per bank: pcrs-sha1, pcrs-sha256, ...;
+ *                                 check with `imactl log verify --pcrs
+ *                                 DIR/pcrs-sha256 DIR/binary_runtime_measurements`
+ *
+ * Write order and crash safety: every entry is appended to the binary list
+ * with one write() (O_APPEND), then its ascii line with one write(), then the
+ * count, violations and pcrs-* files are replaced (temp file + rename).  A
+ * failed or short append is truncated away and the entry is not extended.
+ * A crash can therefore leave the lists one entry ahead of the pcrs-* files
+ * (as a TPM read before the log is), never behind; `imactl log verify`
+ * reports that as "match-ahead".  Nothing is fsync'ed per entry;
+ * imactl_mlog_writer_free() fsyncs the lists.
+ *
+ * Like the kernel (ima_queue.c ima_add_template_entry()), an entry whose
+ * template digest is already in the list for the same PCR is not added again
+ * (imactl_mlog_writer_add() returns 0; the count does not change).
+ */
+#ifndef IMACTL_MLOG_WRITE_H
+#define IMACTL_MLOG_WRITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "imactl/error.h"
+#include "imactl/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A measurement list writer. */
+typedef struct imactl_mlog_writer imactl_mlog_writer;
+
+/* Limits. */
+#define IMACTL_MLOG_WRITER_BANKS_MAX 8	   /* software PCR banks */
+#define IMACTL_MLOG_WRITER_PATH_MAX  4096  /* bytes of a measured path (PATH_MAX) */
+#define IMACTL_MLOG_WRITER_SIG_MAX   65536 /* bytes of a security.ima value (XATTR_SIZE_MAX) */
+
+typedef struct imactl_mlog_writer_opts {
+	/*
+	 * Directory for the files above; created (0755) if missing, its parent
+	 * must exist.  Files inside are replaced atomically at open.  One
+	 * writer per directory: a second open fails with -EBUSY (flock).
+	 */
+	const char *runtime_dir;
+	/*
+	 * "ima-ng" (default when NULL), "ima-sig", "ima", "ima-ngv2",
+	 * "ima-sigv2", or a custom format string ("d-ng|n-ng|sig") built from
+	 * the fields d, n, d-ng, d-ngv2, n-ng and sig.  Templates with a 'd'
+	 * field ("ima") need hash_algo sha1.
+	 */
+	const char *template_name;
+	/* PCR index recorded in entries and extended (0..23; imad passes 10). */
+	int pcr;
+	/*
+	 * File digest algorithm (kernel hash id) of d-ng/d-ngv2 fields, the
+	 * kernel's ima_hash; -1 = sha256 (sha1 for templates with a 'd' field).
+	 */
+	int hash_algo;
+	/* PCR banks extended in software (kernel hash ids); NULL = sha1 + sha256. */
+	const int *banks;
+	size_t nbanks;
+	/*
+	 * TCG event log the boot_aggregate is computed from.  NULL:
+	 * /sys/kernel/security/tpm0/binary_bios_measurements when it exists,
+	 * else a zero boot_aggregate as the kernel records without a TPM.
+	 * "" (empty): no TPM, zero boot_aggregate.  Any other path must be
+	 * readable and parse.
+	 */
+	const char *bios_log;
+} imactl_mlog_writer_opts;
+
+/**
+ * imactl_mlog_writer_open() - create the runtime directory's files with the
+ * boot_aggregate as first entry (file name "boot_aggregate"; its digest is
+ * the boot_aggregate of the event log's bank matching hash_algo, else sha256,
+ * else sha1, as ima_calc_boot_aggregate() picks a TPM bank; zeros with
+ * hash_algo without a TPM), and extend it into every bank.
+ * @ctx: borrowed; must outlive the writer.
+ * @o: options; copied.
+ * @ret: the writer (owned; imactl_mlog_writer_free()).
+ *
+ * Returns 0; -EINVAL (bad option); -EOPNOTSUPP (template, field, hash or bank
+ * not supported, named in the diag); -EBUSY (another writer holds the
+ * directory); -EBADMSG (event log malformed); -ENOMEM; or a negative errno
+ * from the file system.
+ */
+int imactl_mlog_writer_open(imactl_ctx *ctx, const imactl_mlog_writer_opts *o,
+			    imactl_mlog_writer **ret, imactl_diag *reterr);
+
+/**
+ * imactl_mlog_writer_add() - append one measurement.  Thread-safe (one
+ * internal mutex serialises the writer).
+ * @path: the measured file's path (NUL-terminated, 1..PATH_MAX bytes);
+ *        spaces are logged as '_' as the kernel does; the 'n' field keeps
+ *        only the last component of a path over 255 bytes.
+ * @digest: the file content digest with hash_algo (hash size bytes).
+ * @sig, @siglen: the security.ima value for templates with a sig field (may
+ *        be NULL/0).  As ima_eventsig_init(), only a signature (type 0x03
+ *        or 0x06) is logged; any other value leaves the field empty.
+ *
+ * Returns 0 (also when the entry was a duplicate and not added); -EINVAL;
+ * -EMSGSIZE (path or sig over its limit); -EIO (an earlier append could not
+ * be undone; the writer refuses further entries); or a negative errno from
+ * write().  On failure nothing was added or extended.
+ */
+int imactl_mlog_writer_add(imactl_mlog_writer *w, const char *path, const uint8_t *digest,
+			   const uint8_t *sig, size_t siglen, imactl_diag *reterr);
+
+/**
+ * imactl_mlog_writer_add_violation() - record a ToMToU/open-writers
+ * violation as ima_add_violation(): all-zero template digest in the list,
+ * zero file digest in the data, 0xff... extended into every bank, the
+ * violations counter incremented.  Returns as imactl_mlog_writer_add().
+ */
+int imactl_mlog_writer_add_violation(imactl_mlog_writer *w, const char *path, imactl_diag *reterr);
+
+/**
+ * imactl_mlog_writer_pcr() - the current software PCR value of bank @bank
+ * (kernel hash id) into @out (that bank's digest size).
+ * Returns 0, or -EINVAL when the writer has no such bank.
+ */
+int imactl_mlog_writer_pcr(imactl_mlog_writer *w, int bank, uint8_t *out);
+
+/** imactl_mlog_writer_count() - entries in the list, boot_aggregate included. */
+size_t imactl_mlog_writer_count(imactl_mlog_writer *w);
+
+/** imactl_mlog_writer_free() - fsync the lists, close; NULL is a no-op. */
+void imactl_mlog_writer_free(imactl_mlog_writer *w);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
