@@ -118,18 +118,26 @@ int imactl_xattr_decode(const uint8_t *v, size_t len, imactl_xattr_view *ret, im
 	out.type = v[0];
 	switch (v[0]) {
 	case IMACTL_XATTR_DIGEST:
-		/* The kernel infers the algorithm from the length (ima_get_hash_algo()). */
-		if (len == 1 + 20)
-			out.hash_algo = IMACTL_HASH_SHA1;
-		else if (len == 1 + 16)
+		/*
+		 * The kernel infers the algorithm from the length (ima_get_hash_algo()):
+		 * 21 bytes are sha1, unless the last 4 are zero: an md5 digest as old
+		 * versions stored it (20-byte field); 17 bytes are md5.
+		 */
+		if (len == 1 + 20 && (v[17] | v[18] | v[19] | v[20]) == 0) {
 			out.hash_algo = IMACTL_HASH_MD5;
-		else
+			out.trailing = 4;
+		} else if (len == 1 + 20) {
+			out.hash_algo = IMACTL_HASH_SHA1;
+		} else if (len == 1 + 16) {
+			out.hash_algo = IMACTL_HASH_MD5;
+		} else {
 			return diag_fail_at(
 				d, -EBADMSG, len,
 				"legacy digest of %zu bytes: neither sha1 (20) nor md5 (16)",
 				len - 1);
+		}
 		out.digest = v + 1;
-		out.digest_len = len - 1;
+		out.digest_len = imactl_hash_size(out.hash_algo);
 		break;
 	case IMACTL_XATTR_HMAC:
 		if (len != 1 + 20)
@@ -147,10 +155,13 @@ int imactl_xattr_decode(const uint8_t *v, size_t len, imactl_xattr_view *ret, im
 		if (!dsz)
 			return diag_fail_at(d, -EOPNOTSUPP, 1, "unknown hash algorithm id %u",
 					    v[1]);
-		if (len != 2 + dsz)
-			return diag_fail_at(d, -EBADMSG, len < 2 + dsz ? len : 2 + dsz,
+		/* A longer value is accepted: the kernel compares the digest-size prefix
+		 * (ima_appraise_measurement(): "xattr length may be longer"). */
+		if (len < 2 + dsz)
+			return diag_fail_at(d, -EBADMSG, len,
 					    "%s digest of %zu bytes, expected %zu",
 					    imactl_hash_name(v[1]), len - 2, dsz);
+		out.trailing = len - 2 - dsz;
 		out.hash_algo = v[1];
 		out.digest = v + 2;
 		out.digest_len = dsz;

@@ -52,6 +52,7 @@ typedef struct imactl_xattr_view {
 	uint32_t timestamp_v1; /* v1 signature time (host order as written by evmctl) */
 	const uint8_t *sig;    /* raw signature (v2/v3: sig_size bytes; v1: MPI bytes) */
 	size_t sig_len;
+	size_t trailing; /* digest types: bytes after the digest (the kernel ignores them) */
 } imactl_xattr_view;
 
 /**

@@ -280,6 +280,12 @@ static void text_value(const char *name, const uint8_t *v, size_t len,
 			printf(" (expected %zu)", iv->digest_expected);
 		printf("\n");
 		print_hex_blocks(stdout, iv->digest, iv->digest_len, 6, (size_t)(iv->digest - v));
+		if (iv->problem == IMACTL_INSPECT_OK && iv->digest_expected &&
+		    iv->digest_len > iv->digest_expected)
+			printf("    note: %zu bytes after the %zu-byte digest: the kernel compares "
+			       "only "
+			       "the digest and ignores them\n",
+			       iv->digest_len - iv->digest_expected, iv->digest_expected);
 	}
 	if (iv->has_sig_size) {
 		printf("    signature: %zu bytes", iv->sig_len);

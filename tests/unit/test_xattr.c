@@ -211,14 +211,26 @@ static void test_digest_ng_every_algo(void **state)
 		assert_int_equal(x.hash_algo, a);
 		assert_int_equal(x.digest_len, sz);
 		assert_ptr_equal(x.digest, v + 2);
-		/* 0x04 with the wrong digest length for its algorithm */
+		/* 0x04 shorter than its algorithm's digest is malformed; longer is
+		 * accepted with the extra bytes reported, as the kernel compares only
+		 * the digest-size prefix (ima_appraise.c, "xattr length may be longer") */
 		expect_fail(v, 2 + sz - 1, -EBADMSG, &d);
-		expect_fail(v, 2 + sz + 1, -EBADMSG, &d);
+		assert_int_equal(imactl_xattr_decode(v, 2 + sz + 1, &x, NULL), 0);
+		assert_int_equal(x.digest_len, sz);
+		assert_int_equal(x.trailing, 1);
 	}
 	/* A sha1-sized digest claiming sha256 is caught by its length. */
 	v[1] = IMACTL_HASH_SHA256;
 	expect_fail(v, 2 + 20, -EBADMSG, &d);
 	assert_non_null(strstr(d.msg, "sha256"));
+	/* type 0x01 of 21 bytes whose last 4 are zero is an md5 digest in an old
+	 * 20-byte field (ima_get_hash_algo()) */
+	memset(v, 0x5c, sizeof(v));
+	v[0] = 0x01;
+	memset(v + 17, 0, 4);
+	assert_int_equal(imactl_xattr_decode(v, 21, &x, NULL), 0);
+	assert_int_equal(x.hash_algo, IMACTL_HASH_MD5);
+	assert_int_equal(x.digest_len, 16);
 }
 
 static void test_digest_ng_unknown_algo(void **state)
