@@ -28,8 +28,10 @@ static const struct command commands[] = {
 	{"bootaggr", cmd_bootaggr,
 	 "boot_aggregate per PCR bank from the TCG event log or PCR values"},
 	{"inspect", cmd_inspect, "decode and check every IMA/EVM value of files or given values"},
-	{"explain", cmd_explain, "what the kernel would do with an access: rules, appraisal, cause, fix"},
-	{"audit", cmd_audit, "explain integrity audit records (type 1800-1808) by cause, with fixes"},
+	{"explain", cmd_explain,
+	 "what the kernel would do with an access: rules, appraisal, cause, fix"},
+	{"audit", cmd_audit,
+	 "explain integrity audit records (type 1800-1808) by cause, with fixes"},
 	{NULL, NULL, NULL},
 };
 
