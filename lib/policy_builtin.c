@@ -111,6 +111,7 @@ int imactl_policy_builtin(const imactl_policy_boot *boot, const imactl_policy_op
 	p = policy_new(kernel, flags & ~(IMACTL_POLICY_LSM_UNDEFINED));
 	if (!p)
 		return diag_fail(reterr, -ENOMEM, "out of memory");
+	p->no_algos = policy_opts_no_algos(opts);
 
 	if (b & (IMACTL_POLICY_BUILTIN_TCB | IMACTL_POLICY_BUILTIN_ORIGINAL_TCB)) {
 		ret = add(p, dont_measure_rules, ELEMENTSOF(dont_measure_rules), true, reterr);

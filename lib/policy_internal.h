@@ -106,6 +106,7 @@ struct imactl_policy {
 	unsigned int kernel;
 	unsigned int flags;
 	bool fail_securely; /* ima_policy=fail_securely in force */
+	uint32_t no_algos;  /* hashes the kernel's crypto API lacks (options.no_algos) */
 	char *template_fmt; /* custom template format in force, or NULL */
 };
 
@@ -146,12 +147,16 @@ struct policy_algo_info {
 	bool weak;
 	bool usable;
 	unsigned int since;
+	bool rare;	     /* often not built by distributions */
+	const char *kconfig; /* CONFIG_ symbols (blank-separated) providing it */
 };
 extern const struct policy_algo_info policy_algos[POLICY_N_ALGOS];
 
 /* Resolve the options (NULL = defaults) into a kernel release and flags. */
 int policy_opts_resolve(const imactl_policy_options *opts, unsigned int *ret_kernel,
 			unsigned int *ret_flags, imactl_diag *reterr);
+/* options.no_algos (0 for a version 1 structure or NULL). */
+uint32_t policy_opts_no_algos(const imactl_policy_options *opts);
 
 /* Look a func name (or alias) up for a kernel release; PFUNC_NONE if unknown. */
 enum policy_func policy_func_lookup(const char *name, size_t len, unsigned int kernel);

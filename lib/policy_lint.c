@@ -369,6 +369,26 @@ static void lint_appraise(struct lint *l)
 				    "appraise_algos allows weak hash algorithms (%s)", weak);
 		}
 
+		/* Hashes many distribution kernels do not build: crypto_has_alg() fails
+		 * and the kernel rejects the rule (Debian's 6.1 and 6.12 lack sm3).
+		 * Quiet once the kernel's configuration is known: the parser checked. */
+		if ((r->flags & PF_VALIDATE_ALGOS) && !(p->flags & IMACTL_POLICY_CRYPTO_KNOWN)) {
+			char rare[128] = "";
+			size_t used = 0;
+			for (int a = 0; a < POLICY_N_ALGOS; a++)
+				if ((r->algos & (1u << a)) && policy_algos[a].rare &&
+				    used < sizeof(rare))
+					used += (size_t)snprintf(rare + used, sizeof(rare) - used,
+								 "%s%s", used ? "," : "",
+								 policy_algos[a].name);
+			if (rare[0])
+				add(l, "uncommon-hash", i, rcol(r, PTOK_APPRAISE_ALGOS),
+				    "appraise_algos names hashes many distribution kernels do not "
+				    "build (%s): the kernel rejects the rule (EINVAL) when one is "
+				    "missing; check with --kernel-config /boot/config-$(uname -r)",
+				    rare);
+		}
+
 		if (r->action == PACT_APPRAISE && r->func == PFUNC_POLICY_CHECK)
 			add(l, "signed-policy", i, rcol(r, PTOK_FUNC),
 			    "once loaded, policy updates written as text fail (EACCES): later "

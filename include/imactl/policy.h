@@ -37,6 +37,9 @@ typedef struct imactl_policy imactl_policy;
 #define IMACTL_POLICY_FIRST_LOAD	 0x0008u /* the write replaces the boot policy */
 #define IMACTL_POLICY_ALLOW_EMPTY	 0x0010u /* accept zero rules (the kernel does not) */
 #define IMACTL_POLICY_32BIT		 0x0020u /* 32-bit kernel: pcr must be < 32 */
+/* no_algos is exactly what the kernel's crypto API lacks (from its .config):
+ * the linter then stops warning about hashes distributions often leave out. */
+#define IMACTL_POLICY_CRYPTO_KNOWN 0x0040u
 /* Build-time and firmware facts used by imactl_policy_builtin(). */
 #define IMACTL_POLICY_CFG_WRITE_POLICY	0x0100u	 /* CONFIG_IMA_WRITE_POLICY=y */
 #define IMACTL_POLICY_CFG_SIGNED_INIT	0x0200u	 /* CONFIG_IMA_APPRAISE_SIGNED_INIT=y */
@@ -48,7 +51,8 @@ typedef struct imactl_policy imactl_policy;
 #define IMACTL_POLICY_CFG_NO_KEXEC_SIG	0x8000u	 /* CONFIG_KEXEC_SIG=n */
 #define IMACTL_POLICY_CFG_NO_MODULE_SIG 0x10000u /* CONFIG_MODULE_SIG=n */
 
-#define IMACTL_POLICY_OPTIONS_VERSION 1
+/* Version 2 added no_algos; version 1 structures are still accepted. */
+#define IMACTL_POLICY_OPTIONS_VERSION 2
 
 /* Options shared by every call; initialise with IMACTL_POLICY_OPTIONS_INIT. */
 typedef struct imactl_policy_options {
@@ -57,12 +61,41 @@ typedef struct imactl_policy_options {
 	unsigned int flags;	  /* IMACTL_POLICY_* */
 	const char *file;	  /* input name for diagnostics, may be NULL */
 	const char *template_fmt; /* ima_template_fmt= in force, or NULL */
+	/* appraise_algos bits (1u << imactl_policy_algo_lookup()) whose hash the
+	 * kernel's crypto API lacks (not built): the kernel rejects a rule naming
+	 * one (crypto_has_alg() fails).  Build configuration, not grammar. */
+	uint32_t no_algos;
 } imactl_policy_options;
 
-#define IMACTL_POLICY_OPTIONS_INIT                              \
-	{                                                       \
-		IMACTL_POLICY_OPTIONS_VERSION, 0, 0, NULL, NULL \
+#define IMACTL_POLICY_OPTIONS_INIT                                 \
+	{                                                          \
+		IMACTL_POLICY_OPTIONS_VERSION, 0, 0, NULL, NULL, 0 \
 	}
+
+/* What a kernel's build configuration (its .config) says about its policy grammar. */
+typedef struct imactl_policy_kconfig {
+	unsigned int kernel; /* release from the "# Linux/ARCH X.Y.Z Kernel Configuration"
+				header, 0 when there is none */
+	unsigned int flags;  /* IMACTL_POLICY_NO_MODSIG, _NO_ASYMMETRIC_KEYS, _32BIT and
+				_CRYPTO_KNOWN */
+	uint32_t no_algos;   /* for imactl_policy_options.no_algos */
+} imactl_policy_kconfig;
+
+/**
+ * imactl_policy_kconfig_parse() - read a kernel .config (/boot/config-RELEASE,
+ * /proc/config.gz uncompressed).
+ * @text: the configuration text (not NUL-terminated).
+ * @len: its length.
+ * @ret: the facts; OR ret->flags into imactl_policy_options.flags and copy
+ *       ret->no_algos (ret->kernel when no release was chosen otherwise).
+ * @reterr: optional diagnostic.
+ *
+ * A symbol absent from the text counts as not set, as in the kernel build.
+ * Returns 0; -EINVAL when the text has no CONFIG_IMA=y (not the configuration
+ * of a kernel with an IMA policy).
+ */
+int imactl_policy_kconfig_parse(const char *text, size_t len, imactl_policy_kconfig *ret,
+				imactl_diag *reterr);
 
 /**
  * imactl_policy_kernel_parse() - read a kernel release ("6.12", "6.1.0-31-amd64",
@@ -197,6 +230,8 @@ int imactl_policy_evaluate(const imactl_policy *p, const imactl_policy_access *a
 
 /* Name of hash algorithm bit @bit as the kernel spells it, or NULL. */
 const char *imactl_policy_algo_name(unsigned int bit);
+/* Bit of the hash algorithm named @name (as the kernel spells it), or -1. */
+int imactl_policy_algo_lookup(const char *name);
 
 /* Filesystem magic for a name ("tmpfs") or the name for a magic; 0/NULL if unknown. */
 unsigned long imactl_policy_fs_magic(const char *name);

@@ -33,6 +33,8 @@ enum {
 	PO_LSM_UNDEFINED,
 	PO_FIRST_LOAD,
 	PO_TEMPLATE_FMT,
+	PO_KERNEL_CONFIG,
+	PO_LACKS_HASH,
 	PO_CMDLINE,
 	PO_DEFAULT_HASH,
 	PO_DEFAULT_TEMPLATE,
@@ -99,6 +101,23 @@ enum {
 		 false,                                                                      \
 		 NULL,                                                                       \
 		 "the write replaces the boot policy (undefined labels are then rejected)"}, \
+		{PO_KERNEL_CONFIG,                                                           \
+		 0,                                                                          \
+		 "kernel-config",                                                            \
+		 OPT_REQ,                                                                    \
+		 false,                                                                      \
+		 "FILE",                                                                     \
+		 "the kernel's .config (/boot/config-RELEASE): modsig, asymmetric keys, "    \
+		 "32/64-bit, the hashes its crypto API has, and the release (unless "        \
+		 "--kernel)"},                                                               \
+		{PO_LACKS_HASH,                                                              \
+		 0,                                                                          \
+		 "kernel-lacks-hash",                                                        \
+		 OPT_REQ,                                                                    \
+		 true,                                                                       \
+		 "ALGO[,ALGO]",                                                              \
+		 "the kernel's crypto API lacks these hashes (appraise_algos= naming one "   \
+		 "is rejected)"},                                                            \
 	{                                                                                    \
 		PO_TEMPLATE_FMT, 0, "template-fmt", OPT_REQ, false, "FMT",                   \
 			"ima_template_fmt= in force (template=FMT is then known)"            \
@@ -160,6 +179,8 @@ static const struct opt_spec explain_opts[] = {
 struct args {
 	const char *prog;
 	imactl_policy_options po;
+	bool kernel_set;	   /* --kernel given */
+	const char *kernel_config; /* --kernel-config FILE */
 	bool json;
 	const char *cmdline;
 	const char *default_hash, *default_template;
@@ -276,6 +297,7 @@ static int on_opt(void *userdata, int id, const char *arg)
 			fprintf(stderr, "%s: --kernel: %s\n", a->prog, d.msg);
 			return EXIT_USAGE;
 		}
+		a->kernel_set = true;
 		if (a->po.kernel > IMACTL_POLICY_KERNEL_NEWEST)
 			fprintf(stderr,
 				"%s: kernel %s is newer than the newest modelled release (%u.%u); "
@@ -301,6 +323,25 @@ static int on_opt(void *userdata, int id, const char *arg)
 	case PO_TEMPLATE_FMT:
 		a->po.template_fmt = arg;
 		return 0;
+	case PO_KERNEL_CONFIG:
+		a->kernel_config = arg;
+		return 0;
+	case PO_LACKS_HASH: {
+		_cleanup_free_ char *copy = strdup(arg);
+		char *s = copy, *item;
+		if (!copy)
+			return EXIT_OPER;
+		while ((item = strsep(&s, ",")) != NULL) {
+			int bit = imactl_policy_algo_lookup(item);
+			if (bit < 0) {
+				fprintf(stderr, "%s: --kernel-lacks-hash: unknown hash '%s'\n",
+					a->prog, item);
+				return EXIT_USAGE;
+			}
+			a->po.no_algos |= 1u << bit;
+		}
+		return 0;
+	}
 	case PO_CMDLINE:
 		a->cmdline = arg;
 		return 0;
@@ -553,6 +594,28 @@ static int load_policy(struct args *a, const char *file, const char *cmd, imactl
 	return EXIT_VERIFY;
 }
 
+/* --kernel-config: the build facts of the kernel the policy is meant for. */
+static int apply_kernel_config(struct args *a)
+{
+	_cleanup_free_ char *text = NULL;
+	imactl_policy_kconfig k;
+	imactl_diag d = {0};
+	size_t len;
+	int r = read_all(a->prog, a->kernel_config, &text, &len);
+
+	if (r)
+		return r;
+	if (imactl_policy_kconfig_parse(text, len, &k, &d) < 0) {
+		fprintf(stderr, "%s: --kernel-config %s: %s\n", a->prog, a->kernel_config, d.msg);
+		return EXIT_USAGE;
+	}
+	a->po.flags |= k.flags;
+	a->po.no_algos |= k.no_algos;
+	if (!a->kernel_set && k.kernel)
+		a->po.kernel = k.kernel;
+	return 0;
+}
+
 static int parse_cmd_args(struct args *a, const char *usage, const char *summary,
 			  const struct opt_spec *spec, int argc, char **argv, int *ret_optind)
 {
@@ -560,6 +623,8 @@ static int parse_cmd_args(struct args *a, const char *usage, const char *summary
 
 	if (r < 0)
 		return -1; /* --help */
+	if (r == 0 && a->kernel_config)
+		r = apply_kernel_config(a);
 	return r;
 }
 

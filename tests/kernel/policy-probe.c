@@ -24,7 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define POLICY "/sys/kernel/security/ima/policy"
+#define POLICY	"/sys/kernel/security/ima/policy"
 #define INVALID "imakt_probe_invalid_line\n"
 
 static int hexval(int c)

@@ -90,7 +90,10 @@ resolve_pkg() {
 		apt-cache pkgnames "linux-image-$1." 2>/dev/null |
 			grep -E "^linux-image-$1\.[0-9]+\+deb[0-9]+-amd64-unsigned\$" | sort -V |
 			while read -r p; do
-				apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [0-9]' && echo "$p"
+				# Not "| grep -q": under pipefail, grep exiting at the first match
+				# can fail apt-cache with SIGPIPE, and the package looked unknown.
+				c=$(apt-cache policy "$p" 2>/dev/null) || continue
+				[[ $c == *"Candidate: "[0-9]* ]] && echo "$p"
 			done | tail -n1
 		;;
 	*) echo "$1" ;;
@@ -109,6 +112,18 @@ flag_names() {
 	out=${out#,}
 	echo "${out:--}"
 }
+# Flag names plus "lacks-ALGO" for each hash this kernel's .config leaves out
+# ($LACKS, comma-separated or "-"): the boot's context for a line.
+ctx_names() {
+	local out
+	out=$(flag_names "$1")
+	[ "$out" = - ] && out=""
+	if [ "$LACKS" != - ]; then
+		out+=",lacks-${LACKS//,/,lacks-}"
+	fi
+	out=${out#,}
+	echo "${out:--}"
+}
 errname() {
 	case $1 in
 	22) echo EINVAL ;; 13) echo EACCES ;; 12) echo ENOMEM ;; 7) echo E2BIG ;;
@@ -119,7 +134,7 @@ errname() {
 
 # --- one kernel ----------------------------------------------------------------
 probe_kernel() {
-	local word=$1 pkg kw=$WORK/k-$1 rel bit cfg ctx_base mods m R APPEND TB TE qrc LOG
+	local word=$1 pkg kw=$WORK/k-$1 rel bit cfg ctx_base mods m R APPEND TB TE qrc LOG LACKS
 	mkdir -p "$kw"
 	pkg=$(resolve_pkg "$word")
 	if [ "$word" != default ] && [ -z "$pkg" ]; then
@@ -150,6 +165,9 @@ probe_kernel() {
 	cfg IMA_APPRAISE_MODSIG || ctx_base=$((ctx_base | F_NO_MODSIG))
 	cfg IMA_MEASURE_ASYMMETRIC_KEYS || ctx_base=$((ctx_base | F_NO_ASYM))
 	cfg IMA_WRITE_POLICY && kt_log "WARNING: IMA_WRITE_POLICY=y: the file-stays check proves less"
+	# Hashes the crypto API lacks (appraise_algos= naming one is rejected: build
+	# configuration, not grammar), as imactl --kernel-config reads the .config.
+	LACKS=$("$DUMP" lacks "$KT_KCONFIG") || kt_die "$DUMP lacks $KT_KCONFIG failed"
 	local cfgfacts=""
 	for m in IMA_APPRAISE_MODSIG IMA_MEASURE_ASYMMETRIC_KEYS IMA_LSM_RULES IMA_WRITE_POLICY \
 		IMA_READ_POLICY IMA_ARCH_POLICY SECURITY_SELINUX SECURITY_APPARMOR SECURITY_SMACK \
@@ -201,6 +219,13 @@ probe_kernel() {
 		kt_log "KT_POLICY_REUSE: not booting, reading $KT_POLICY_REUSE/k-$word/console.log"
 		cmp -s "$KT_POLICY_REUSE/k-$word/probe.lines" "$kw/probe.lines" ||
 			kt_die "KT_POLICY_REUSE: the probe lines changed since that run"
+		# The console must come from the kernel resolved now (apt may pick another).
+		if [ -f "$KT_POLICY_REUSE/k-$word/kernel.vars" ]; then
+			local was
+			was=$(sed -n 's/^declare -- KT_KVER="\(.*\)"$/\1/p' "$KT_POLICY_REUSE/k-$word/kernel.vars")
+			[ "$was" = "$KT_KVER" ] ||
+				kt_die "KT_POLICY_REUSE: that run booted $was, '$word' now resolves to $KT_KVER"
+		fi
 		cp "$KT_POLICY_REUSE/k-$word/console.log" "$kw/console.log"
 		qrc=0
 	else
@@ -270,7 +295,7 @@ probe_kernel() {
 		CTX[$id]=$c
 		echo "$(printf '%x' "$c") $hex"
 	done <"$WORK/lines" >"$kw/eval.in"
-	"$DUMP" eval "$rel" <"$kw/eval.in" >"$kw/eval.out" || kt_die "$DUMP eval $rel failed"
+	"$DUMP" eval "$rel" "$LACKS" <"$kw/eval.in" >"$kw/eval.out" || kt_die "$DUMP eval $rel failed"
 	local i=0
 	local -a ids=()
 	while IFS=$'\t' read -r id hex esc; do ids+=("$id"); done <"$WORK/lines"
@@ -283,9 +308,10 @@ probe_kernel() {
 	local -A ID_OF=() COVERED=() TMARK=()
 	while IFS=$'\t' read -r id hex esc; do ID_OF[$hex]=$id; done <"$WORK/lines"
 	# A row is compared when its flags (the configuration and load context it
-	# was written for) and this boot's give the same verdict in imactl's model;
-	# otherwise it is about another context (SKIP) and the line is checked
-	# below against imactl in this boot's context instead.
+	# was written for; rows assume every usable hash is built) and this boot's
+	# (flags and the hashes its .config lacks) give the same verdict in imactl's
+	# model; otherwise it is about another context (SKIP) and the line is
+	# checked below against imactl in this boot's context instead.
 	local row acc rflags kv want got ncmp=0 nskip=0 rv
 	local -a ROWV=()
 	cut -f3,4 "$WORK/table" | tr '\t' ' ' >"$kw/evalrow.in"
@@ -297,7 +323,7 @@ probe_kernel() {
 		if [ "$bit" -eq 0 ]; then continue; fi
 		rv=${ROWV[$row]}
 		if [ "${rv%%:*}" != "${IV[$id]%%:*}" ]; then
-			echo "SKIP $tag row $row \"$esc\": written for $(flag_names "$rflags") (imactl: ${rv%%:*}), this boot is $(flag_names "${CTX[$id]}") (imactl: ${IV[$id]%%:*})"
+			echo "SKIP $tag row $row \"$esc\": written for $(flag_names "$rflags") (imactl: ${rv%%:*}), this boot is $(ctx_names "${CTX[$id]}") (imactl: ${IV[$id]%%:*})"
 			nskip=$((nskip + 1))
 			continue
 		fi
@@ -320,9 +346,9 @@ probe_kernel() {
 		got=${KV[$id]:-missing}
 		got=${got%%:*}
 		if [ "$want" = "$got" ]; then
-			ok "$tag line \"$esc\": $got (imactl --kernel $rel $(flag_names "${CTX[$id]}"))"
+			ok "$tag line \"$esc\": $got (imactl --kernel $rel $(ctx_names "${CTX[$id]}"))"
 		else
-			bad "$tag line \"$esc\": imactl --kernel $rel $(flag_names "${CTX[$id]}") $want, kernel ${KV[$id]/reject:/errno }"
+			bad "$tag line \"$esc\": imactl --kernel $rel $(ctx_names "${CTX[$id]}") $want, kernel ${KV[$id]/reject:/errno }"
 		fi
 	done <"$WORK/lines"
 	echo "NOTE $tag $ncmp table rows compared, $nskip rows written for another context (SKIP)"
@@ -336,13 +362,15 @@ probe_kernel() {
 		echo "# active LSMs (Debian's default, no lsm=): $(sed -n 's/^IMAKT LSM //p' "$LOG")"
 		echo "# config:$cfgfacts"
 		echo "# hash modules loaded before probing (a full system modprobes them on demand): ${mods[*]:-none}"
+		echo "# crypto API lacks (boot/config-$KT_KVER, as imactl --kernel-config reads it): ${LACKS/#-/none}"
 		echo "# method: each line written (plus \\n) through its own open() of <securityfs>/ima/policy;"
 		echo "#   an accepted write is followed by an invalid line through the same descriptor, so the"
 		echo "#   release discards it; the policy file was still present after every probe."
 		echo "# format: VERDICT FLAGS MARKS | \"LINE\""
 		echo "#   VERDICT  accept, or the errno name the write (or, for a line without a rule, the release) gave"
 		echo "#   FLAGS    this boot as imactl_policy flags for this line (first-load: nothing was ever"
-		echo "#            applied; lsm-undefined: the labels mean nothing to the active LSMs)"
+		echo "#            applied; lsm-undefined: the labels mean nothing to the active LSMs;"
+		echo "#            lacks-ALGO: the .config leaves ALGO out of the crypto API, options.no_algos)"
 		echo "#   MARKS    - or a list: table = a row of the table for $rel in this context says otherwise;"
 		echo "#            imactl = imactl_policy_parse(--kernel $rel, FLAGS) says otherwise"
 		echo "#   LINE     the policy line, C escapes (\\t \\r \\\\ \\\")"
@@ -357,7 +385,7 @@ probe_kernel() {
 			[ -n "${TMARK[$id]:-}" ] && marks+=",table"
 			[ "${IV[$id]%%:*}" != "${kv%%:*}" ] && marks+=",imactl"
 			marks=${marks#,}
-			printf '%s %s %s | "%s"\n' "$verdict" "$(flag_names "${CTX[$id]}")" "${marks:--}" \
+			printf '%s %s %s | "%s"\n' "$verdict" "$(ctx_names "${CTX[$id]}")" "${marks:--}" \
 				"${esc//\"/\\\"}"
 		done <"$WORK/lines"
 	} >"$cap"

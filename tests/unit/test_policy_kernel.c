@@ -6,7 +6,8 @@
  * test_policy_parse.c's table to the policy file of Debian's 6.1 (and 6.12)
  * kernel.  Each record is "VERDICT FLAGS MARKS | "LINE"" (see the file's
  * header): imactl_policy_parse() for that release, with FLAGS describing the
- * boot, must give the kernel's verdict.  Records marked "imactl" are known
+ * boot (including "lacks-ALGO" for hashes the kernel's .config leaves out),
+ * must give the kernel's verdict.  Records marked "imactl" are known
  * disagreements, recorded as found; they must still disagree (when the parser
  * changes to agree, re-run the probe with KT_POLICY_CAPTURE_DIR to refresh
  * the capture, which drops the mark).
@@ -16,6 +17,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +26,9 @@
 
 #include "imactl/policy.h"
 
-static unsigned int flag_bits(const char *list)
+/* FLAGS: imactl_policy flag names, and "lacks-ALGO" for each hash the booted
+ * kernel's crypto API lacks (from its .config; options.no_algos). */
+static unsigned int flag_bits(const char *list, uint32_t *no_algos)
 {
 	static const struct {
 		const char *name;
@@ -39,11 +43,21 @@ static unsigned int flag_bits(const char *list)
 	unsigned int bits = 0;
 	char buf[256], *save = NULL;
 
+	*no_algos = 0;
 	if (!strcmp(list, "-"))
 		return 0;
 	snprintf(buf, sizeof(buf), "%s", list);
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		size_t i;
+		if (!strncmp(t, "lacks-", 6)) {
+			int bit = imactl_policy_algo_lookup(t + 6);
+			if (bit < 0) {
+				fprintf(stderr, "unknown hash in '%s'\n", t);
+				fail();
+			}
+			*no_algos |= 1u << bit;
+			continue;
+		}
 		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			if (!strcmp(t, names[i].name))
 				break;
@@ -70,9 +84,15 @@ static size_t unquote(const char *q, char *out, size_t cap)
 		}
 		s++;
 		switch (*s) {
-		case 't': out[n++] = '\t'; break;
-		case 'r': out[n++] = '\r'; break;
-		case 'n': out[n++] = '\n'; break;
+		case 't':
+			out[n++] = '\t';
+			break;
+		case 'r':
+			out[n++] = '\r';
+			break;
+		case 'n':
+			out[n++] = '\n';
+			break;
 		case 'x': {
 			unsigned int b = 0;
 			assert_int_equal(sscanf(s + 1, "%2x", &b), 1);
@@ -80,7 +100,9 @@ static size_t unquote(const char *q, char *out, size_t cap)
 			s += 2;
 			break;
 		}
-		default: out[n++] = *s; break; /* \\ and \" */
+		default:
+			out[n++] = *s;
+			break; /* \\ and \" */
 		}
 	}
 	out[n] = '\0';
@@ -96,8 +118,8 @@ static void check_capture(const char *release, bool required)
 	int n = 0, known = 0, bad = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/policy/kernel-%s-verdicts.txt",
-		 dir ? dir : "tests/data", release);
+	snprintf(path, sizeof(path), "%s/policy/kernel-%s-verdicts.txt", dir ? dir : "tests/data",
+		 release);
 	f = fopen(path, "r");
 	if (!f) {
 		if (required) {
@@ -126,7 +148,7 @@ static void check_capture(const char *release, bool required)
 		want = !strcmp(verdict, "accept");
 		marked = strstr(marks, "imactl") != NULL;
 		o.kernel = kernel;
-		o.flags = flag_bits(flags);
+		o.flags = flag_bits(flags, &o.no_algos);
 		o.file = path;
 		r = imactl_policy_parse(line, len, &o, &p, &d);
 		imactl_policy_free(p);
@@ -140,13 +162,14 @@ static void check_capture(const char *release, bool required)
 			known++;
 			if (want == got) {
 				fprintf(stderr,
-					"%s: '%s' now agrees with the kernel (%s): refresh the capture "
+					"%s: '%s' now agrees with the kernel (%s): refresh the "
+					"capture "
 					"(tests/kernel/probe-policy.sh, KT_POLICY_CAPTURE_DIR)\n",
 					release, line, verdict);
 				bad++;
 			} else {
-				printf("known disagreement on %s: '%s': kernel %s, imactl %s\n", release,
-				       line, verdict, got ? "accept" : "EINVAL");
+				printf("known disagreement on %s: '%s': kernel %s, imactl %s\n",
+				       release, line, verdict, got ? "accept" : "EINVAL");
 			}
 		} else if (want != got) {
 			fprintf(stderr, "%s: '%s' (%s): kernel %s, imactl %s (%s)\n", release, line,

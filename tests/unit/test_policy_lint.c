@@ -211,6 +211,25 @@ static void test_appraise_checks(void **state)
 	r = lint("appraise func=SETXATTR_CHECK appraise_algos=sha1,sha256\n");
 	assert_non_null(find(&r, "weak-hash"));
 	done(&r);
+	/* Hashes distribution kernels often leave out (Debian lacks sm3). */
+	r = lint("appraise appraise_algos=sha256,sm3,streebog256\n");
+	assert_int_equal(count(&r, "uncommon-hash"), 1);
+	{
+		const imactl_policy_finding *f = find(&r, "uncommon-hash");
+		const char *m = f ? f->msg : "";
+		assert_non_null(strstr(m, "sm3,streebog256"));
+		assert_int_equal(f ? f->column : 0, 10);
+	}
+	done(&r);
+	r = lint("appraise appraise_algos=sha256,sha512\nappraise appraise_algos=wp512\n");
+	assert_int_equal(count(&r, "uncommon-hash"), 1);
+	assert_int_equal(find(&r, "uncommon-hash")->line, 2);
+	done(&r);
+	/* With the kernel's configuration known, the parser has checked instead. */
+	r = lint_opts("appraise appraise_algos=wp512\n", IMACTL_POLICY_CRYPTO_KNOWN);
+	assert_int_equal(count(&r, "uncommon-hash"), 0);
+	done(&r);
+
 	r = lint("appraise func=SETXATTR_CHECK appraise_algos=sha256,sha512\n"
 		 "appraise func=SETXATTR_CHECK appraise_algos=sha384\n");
 	assert_int_equal(count(&r, "weak-hash"), 0);

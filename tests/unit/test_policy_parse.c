@@ -7,9 +7,13 @@
  * Provenance of the verdicts: derived by reading ima_parse_rule() and
  * ima_validate_rule() of a 6.17 tree (security/integrity/ima/ima_policy.c),
  * with the 6.1/6.12 differences from kernel history (see lib/policy_tokens.def
- * and lib/policy_parse.c).  The "# comment" rows match what ANCHORS.md
- * records as probed on Debian's 6.1 and 6.12 kernels.  The remaining rows
- * have not yet been replayed on a real kernel (tests/kernel/ can do that).
+ * and lib/policy_parse.c), then replayed on Debian's 6.1 and 6.12 kernels by
+ * tests/kernel/probe-policy.sh (captures in tests/data/policy/, checked by
+ * test_policy_kernel.c).  The probe corrected the 6.1 column of the fs-verity
+ * rows (digest_type=verity, sigv3, ima-ngv2, ima-sigv2: in 6.1 since v5.19).
+ * Rows assume every usable hash is built (no_algos = 0); Debian's kernels lack
+ * sm3, which test_no_algos() and the probe's kernel configuration cover.
+ * The 6.17 column has not been replayed on a real kernel.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -218,7 +222,7 @@ static const struct vcase cases[] = {
 	{"appraise appraise_type=sigv3", NONE, 10, NULL, NULL, 0, 0},
 	/* The kernel prints appraise_type before digest_type, so its own read-back of a
 	 * sigv3 rule is rejected when written back. */
-	{"appraise func=BPRM_CHECK digest_type=verity appraise_type=sigv3", NEW, 26,
+	{"appraise func=BPRM_CHECK digest_type=verity appraise_type=sigv3", ALL, 0,
 	 "appraise func=BPRM_CHECK appraise_type=sigv3 digest_type=verity ", NULL, 0, 1},
 	{"appraise func=BPRM_CHECK appraise_type=sigv3 digest_type=verity", NONE, 26, NULL, NULL, 0,
 	 0},
@@ -227,13 +231,13 @@ static const struct vcase cases[] = {
 	{"appraise func=BPRM_CHECK digest_type=verity appraise_type=imasig", NONE, 0, NULL, NULL, 0,
 	 0},
 	{"appraise func=BPRM_CHECK digest_type=verity", NONE, 26, NULL, NULL, 0, 0},
-	{"measure func=BPRM_CHECK digest_type=verity", NEW, 25,
+	{"measure func=BPRM_CHECK digest_type=verity", ALL, 0,
 	 "measure func=BPRM_CHECK digest_type=verity ", NULL, 0, 0},
-	{"measure func=FILE_CHECK digest_type=verity template=ima-ngv2", NEW, 25,
+	{"measure func=FILE_CHECK digest_type=verity template=ima-ngv2", ALL, 0,
 	 "measure func=FILE_CHECK template=ima-ngv2 digest_type=verity ", NULL, 0, 0},
 	{"measure func=MODULE_CHECK digest_type=verity", NONE, 27, NULL, NULL, 0, 0},
 	{"measure digest_type=hash", NONE, 9, NULL, NULL, 0, 0},
-	{"measure digest_type=verity digest_type=verity", NEW, 9, "measure digest_type=verity ",
+	{"measure digest_type=verity digest_type=verity", ALL, 0, "measure digest_type=verity ",
 	 NULL, 0, 0},
 	/* The ABI document's own example names a template that does not exist. */
 	{"measure func=BPRM_CHECK digest_type=verity template=ima-sigv3", NONE, 0, NULL, NULL, 0,
@@ -317,8 +321,8 @@ static const struct vcase cases[] = {
 	{"measure template=ima-buf", ALL, 0, "measure template=ima-buf ", NULL, 0, 0},
 	{"measure template=ima-modsig", ALL, 0, "measure template=ima-modsig ", NULL, 0, 0},
 	{"measure template=evm-sig", ALL, 0, "measure template=evm-sig ", NULL, 0, 0},
-	{"measure template=ima-ngv2", NEW, 9, "measure template=ima-ngv2 ", NULL, 0, 0},
-	{"measure template=ima-sigv2", NEW, 9, "measure template=ima-sigv2 ", NULL, 0, 0},
+	{"measure template=ima-ngv2", ALL, 0, "measure template=ima-ngv2 ", NULL, 0, 0},
+	{"measure template=ima-sigv2", ALL, 0, "measure template=ima-sigv2 ", NULL, 0, 0},
 	{"measure template=ima-sigv3", NONE, 9, NULL, NULL, 0, 0},
 	{"measure template=d-ng|n-ng", ALL, 0, "measure template=ima-ng ", NULL, 0, 0},
 	{"template=ima-ng measure", NONE, 1, NULL, NULL, 0, 0},
@@ -610,6 +614,101 @@ static void test_kernel_parse(void **state)
 	assert_int_equal(imactl_policy_kernel_parse("", &k, &d), -EINVAL);
 }
 
+/* appraise_algos= against the hashes a kernel's crypto API has (build configuration). */
+static void test_no_algos(void **state)
+{
+	static const char sm3[] = "appraise appraise_algos=sm3,streebog256,wp512,rmd160";
+	/* What Debian's 6.1.0-56 (6.1.192) .config says, abridged. */
+	static const char deb61[] = "#\n"
+				    "# Automatically generated file; DO NOT EDIT.\n"
+				    "# Linux/x86 6.1.192 Kernel Configuration\n"
+				    "#\n"
+				    "CONFIG_64BIT=y\n"
+				    "CONFIG_IMA=y\n"
+				    "CONFIG_IMA_MEASURE_ASYMMETRIC_KEYS=y\n"
+				    "CONFIG_CRYPTO_MD4=m\n"
+				    "CONFIG_CRYPTO_MD5=y\n"
+				    "CONFIG_CRYPTO_RMD160=m\n"
+				    "CONFIG_CRYPTO_SHA1=y\n"
+				    "CONFIG_CRYPTO_SHA256=y\n"
+				    "CONFIG_CRYPTO_SHA512=m\n"
+				    "CONFIG_CRYPTO_SHA3=m\n"
+				    "# CONFIG_CRYPTO_SM3_GENERIC is not set\n"
+				    "CONFIG_CRYPTO_STREEBOG=m\n"
+				    "CONFIG_CRYPTO_WP512=m\n"
+				    "# CONFIG_CRYPTO_SM3_AVX_X86_64 is not set\n";
+	imactl_policy_options o = IMACTL_POLICY_OPTIONS_INIT;
+	imactl_policy_kconfig k;
+	imactl_policy *p = NULL;
+	imactl_diag d = {0};
+	(void)state;
+
+	assert_int_equal(imactl_policy_algo_lookup("sm3"), 17);
+	assert_int_equal(imactl_policy_algo_lookup("sha256"), 4);
+	assert_int_equal(imactl_policy_algo_lookup("SHA256"), -1);
+
+	/* Without build facts every usable hash counts as built. */
+	o.kernel = K61;
+	assert_int_equal(imactl_policy_parse(sm3, strlen(sm3), &o, &p, &d), 0);
+	imactl_policy_free(p);
+	p = NULL;
+	/* The kernel lacks sm3: EINVAL at the appraise_algos token. */
+	o.no_algos = 1u << imactl_policy_algo_lookup("sm3");
+	assert_int_equal(imactl_policy_parse(sm3, strlen(sm3), &o, &p, &d), -EINVAL);
+	assert_null(p);
+	assert_int_equal(d.column, 10);
+	assert_non_null(strstr(d.msg, "sm3"));
+	assert_non_null(strstr(d.msg, "CRYPTO_SM3_GENERIC"));
+	assert_int_equal(
+		imactl_policy_parse("appraise appraise_algos=sha256,wp512", 36, &o, &p, &d), 0);
+	imactl_policy_free(p);
+	p = NULL;
+	/* A version 1 options structure has no no_algos: it is not read. */
+	o.version = 1;
+	assert_int_equal(imactl_policy_parse(sm3, strlen(sm3), &o, &p, &d), 0);
+	imactl_policy_free(p);
+	p = NULL;
+	o.version = 3;
+	assert_int_equal(imactl_policy_parse(sm3, strlen(sm3), &o, &p, &d), -EINVAL);
+
+	/* A kernel .config. */
+	assert_int_equal(imactl_policy_kconfig_parse(deb61, strlen(deb61), &k, &d), 0);
+	assert_int_equal(k.kernel, K61);
+	assert_int_equal(k.flags, IMACTL_POLICY_NO_MODSIG | IMACTL_POLICY_CRYPTO_KNOWN);
+	assert_int_equal(k.no_algos, 1u << 17); /* sm3 only; Tiger/RMD-128 are rejected anyway */
+	o = (imactl_policy_options)IMACTL_POLICY_OPTIONS_INIT;
+	o.kernel = k.kernel;
+	o.flags = k.flags;
+	o.no_algos = k.no_algos;
+	assert_int_equal(imactl_policy_parse(sm3, strlen(sm3), &o, &p, &d), -EINVAL);
+	/* An arch implementation provides the algorithm name as well. */
+	{
+		char cfg[2048];
+		snprintf(cfg, sizeof(cfg), "%sCONFIG_CRYPTO_SM3_AVX_X86_64=m\n", deb61);
+		assert_int_equal(imactl_policy_kconfig_parse(cfg, strlen(cfg), &k, &d), 0);
+		assert_int_equal(k.no_algos, 0);
+		/* No SHA-512 at all, a 32-bit build, modsig, no header. */
+		snprintf(cfg, sizeof(cfg),
+			 "CONFIG_IMA=y\nCONFIG_IMA_APPRAISE_MODSIG=y\nCONFIG_CRYPTO_SHA256=y\n");
+		assert_int_equal(imactl_policy_kconfig_parse(cfg, strlen(cfg), &k, &d), 0);
+		assert_int_equal(k.kernel, 0);
+		assert_int_equal(k.flags, IMACTL_POLICY_NO_ASYMMETRIC_KEYS | IMACTL_POLICY_32BIT |
+						  IMACTL_POLICY_CRYPTO_KNOWN);
+		assert_true(k.no_algos & (1u << imactl_policy_algo_lookup("sha512")));
+		assert_true(k.no_algos & (1u << imactl_policy_algo_lookup("sha384")));
+		assert_false(k.no_algos & (1u << imactl_policy_algo_lookup("sha256")));
+		assert_false(k.no_algos & (1u << imactl_policy_algo_lookup("sha224")));
+		/* "=n" and a prefix of a longer symbol do not count as set. */
+		snprintf(cfg, sizeof(cfg),
+			 "CONFIG_IMA=y\nCONFIG_CRYPTO_SHA256=n\nCONFIG_CRYPTO_SHA256_X=y\n");
+		assert_int_equal(imactl_policy_kconfig_parse(cfg, strlen(cfg), &k, &d), 0);
+		assert_true(k.no_algos & (1u << imactl_policy_algo_lookup("sha256")));
+	}
+	/* Not the configuration of an IMA kernel. */
+	assert_int_equal(imactl_policy_kconfig_parse("CONFIG_64BIT=y\n", 15, &k, &d), -EINVAL);
+	assert_int_equal(imactl_policy_kconfig_parse("", 0, &k, &d), -EINVAL);
+}
+
 /* Issue 7: a 10,000-rule policy parses in well under a second. */
 static void test_10k_rules(void **state)
 {
@@ -652,7 +751,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),	     cmocka_unit_test(test_file_level),
 		cmocka_unit_test(test_print_buffer), cmocka_unit_test(test_kernel_parse),
-		cmocka_unit_test(test_10k_rules),
+		cmocka_unit_test(test_no_algos),     cmocka_unit_test(test_10k_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
