@@ -711,7 +711,7 @@ static int read_all(const char *path, uint8_t **ret, size_t *ret_len, imactl_dia
 /*
  * ima_init.c ima_add_boot_aggregate() and ima_crypto.c
  * ima_calc_boot_aggregate(): the TPM bank matching ima_hash, else sha256,
- * else sha1; no TPM: zeros with ima_hash.  The 'd' field
+ * else sha1; no TPM or no such bank: zeros with ima_hash.  The 'd' field
  * (ima_eventdigest_init()) wants the sha1 bank, else zeros.
  */
 static int boot_aggregate(imactl_mlog_writer *w, const char *bios_log, int *ret_algo,
@@ -747,15 +747,13 @@ static int boot_aggregate(imactl_mlog_writer *w, const char *bios_log, int *ret_
 		algo = IMACTL_HASH_SHA256;
 	else if (imactl_pcrs_has_bank(pcrs, IMACTL_HASH_SHA1))
 		algo = IMACTL_HASH_SHA1;
-	if (algo < 0)
-		return diag_fail(
-			reterr, -EOPNOTSUPP,
-			"event log '%s': no %s, sha256 or sha1 bank for the boot_aggregate", path,
-			imactl_hash_name(w->hash_algo));
-	r = imactl_boot_aggregate(w->ctx, algo, pcrs, ret_ng, reterr);
-	if (r < 0)
-		return r;
-	*ret_algo = algo;
+	if (algo >= 0) {
+		/* else "No suitable TPM algorithm for boot aggregate": zeros */
+		r = imactl_boot_aggregate(w->ctx, algo, pcrs, ret_ng, reterr);
+		if (r < 0)
+			return r;
+		*ret_algo = algo;
+	}
 	if (imactl_pcrs_has_bank(pcrs, IMACTL_HASH_SHA1)) {
 		r = imactl_boot_aggregate(w->ctx, IMACTL_HASH_SHA1, pcrs, ret_d, reterr);
 		if (r < 0)

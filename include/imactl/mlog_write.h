@@ -94,15 +94,16 @@ typedef struct imactl_mlog_writer_opts {
  * boot_aggregate as first entry (file name "boot_aggregate"; its digest is
  * the boot_aggregate of the event log's bank matching hash_algo, else sha256,
  * else sha1, as ima_calc_boot_aggregate() picks a TPM bank; zeros with
- * hash_algo without a TPM), and extend it into every bank.
+ * hash_algo without a TPM or such a bank), and extend it into every bank.
  * @ctx: borrowed; must outlive the writer.
  * @o: options; copied.
  * @ret: the writer (owned; imactl_mlog_writer_free()).
  *
  * Returns 0; -EINVAL (bad option); -EOPNOTSUPP (template, field, hash or bank
  * not supported, named in the diag); -EBUSY (another writer holds the
- * directory); -EBADMSG (event log malformed); -ENOMEM; or a negative errno
- * from the file system.
+ * directory); -EBADMSG/-EMSGSIZE (event log malformed or over 16 MiB);
+ * -ENOMEM; or a negative errno from the file system (an explicit bios_log
+ * that cannot be opened included).
  */
 int imactl_mlog_writer_open(imactl_ctx *ctx, const imactl_mlog_writer_opts *o,
 			    imactl_mlog_writer **ret, imactl_diag *reterr);
@@ -119,9 +120,16 @@ int imactl_mlog_writer_open(imactl_ctx *ctx, const imactl_mlog_writer_opts *o,
  *        or 0x06) is logged; any other value leaves the field empty.
  *
  * Returns 0 (also when the entry was a duplicate and not added); -EINVAL;
- * -EMSGSIZE (path or sig over its limit); -EIO (an earlier append could not
- * be undone; the writer refuses further entries); or a negative errno from
- * write().  On failure nothing was added or extended.
+ * -EMSGSIZE (path or sig over its limit); -ENOMEM; -EIO (an earlier append
+ * could not be undone; the writer refuses further entries); or a negative
+ * errno from the file system (the diag names the file):
+ *  - appending to a list failed: the partial append was truncated away;
+ *    nothing was added or extended;
+ *  - replacing runtime_measurements_count, violations or a pcrs-* file
+ *    failed: the entry IS in both lists and extended in memory; the files
+ *    are rewritten by the next call (or by imactl_mlog_writer_free()).
+ *    Retrying the same measurement is harmless (a duplicate is not added),
+ *    retrying a violation records it twice.
  */
 int imactl_mlog_writer_add(imactl_mlog_writer *w, const char *path, const uint8_t *digest,
 			   const uint8_t *sig, size_t siglen, imactl_diag *reterr);

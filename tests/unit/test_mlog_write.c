@@ -18,6 +18,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <openssl/evp.h>
+
 #include "helpers/testutil.h"
 #include "imactl/imactl.h"
 #include "imactl/mlog.h"
@@ -464,6 +466,63 @@ static void test_no_tpm(void **state)
 	tu_rmtree(dir);
 }
 
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+/*
+ * A TPM 1.2 (SHA-1 only) event log: ima_calc_boot_aggregate() falls back to
+ * the sha1 bank, so an ima-ng/sha256 list starts with "sha1:" + SHA-1 over
+ * PCR 0-7.
+ */
+static void test_sha1_only_tpm(void **state)
+{
+	static const char *const tmpls[] = {"ima-ng", "ima"};
+	uint8_t log[32], pcrs[8][20] = {{0}}, want[20];
+	char *dir = tu_mkdtemp();
+	EVP_MD_CTX *m = EVP_MD_CTX_new();
+	imactl_diag d = {0};
+
+	(void)state;
+	/* one TCG_PCR_EVENT: PCR 4, EV_SEPARATOR, digest 0x11..., no data */
+	put_le32(log, 4);
+	put_le32(log + 4, 4);
+	memset(log + 8, 0x11, 20);
+	put_le32(log + 28, 0);
+	tu_write(tu_path(dir, "bios.bin"), log, sizeof(log));
+	assert_non_null(m);
+	assert_true(EVP_DigestInit_ex(m, EVP_sha1(), NULL) && EVP_DigestUpdate(m, pcrs[4], 20) &&
+		    EVP_DigestUpdate(m, log + 8, 20) && EVP_DigestFinal_ex(m, pcrs[4], NULL));
+	assert_true(EVP_DigestInit_ex(m, EVP_sha1(), NULL) &&
+		    EVP_DigestUpdate(m, pcrs, sizeof(pcrs)) && EVP_DigestFinal_ex(m, want, NULL));
+	EVP_MD_CTX_free(m);
+
+	for (size_t i = 0; i < ELEMENTS(tmpls); i++) {
+		char sub[1024];
+		imactl_mlog_writer *w;
+		const imactl_mlog_entry *e;
+		struct list l;
+
+		snprintf(sub, sizeof(sub), "%s/%s", dir, tmpls[i]);
+		w = wopen(sub, tmpls[i], -1, tu_path(dir, "bios.bin"));
+		open_list(&l, tu_path(sub, "binary_runtime_measurements"), IMACTL_MLOG_BINARY);
+		assert_int_equal(imactl_mlog_next(l.l, &e, &d), 1);
+		assert_string_equal(e->name, "boot_aggregate");
+		assert_int_equal(e->file_digest_len, 20);
+		assert_memory_equal(e->file_digest, want, 20);
+		if (!i)
+			assert_string_equal(e->file_algo_name, "sha1");
+		assert_int_equal(imactl_mlog_entry_check(ctx, e, &d), 0);
+		close_list(&l);
+		imactl_mlog_writer_free(w);
+	}
+	tu_rmtree(dir);
+}
+
 /* Kernel: same template digest on the same PCR is not added twice. */
 static void test_duplicate(void **state)
 {
@@ -704,8 +763,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kernel_ima_ng), cmocka_unit_test(test_kernel_ima_sig),
 		cmocka_unit_test(test_roundtrip),     cmocka_unit_test(test_no_tpm),
-		cmocka_unit_test(test_duplicate),     cmocka_unit_test(test_banks_reopen),
-		cmocka_unit_test(test_errors),	      cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_sha1_only_tpm), cmocka_unit_test(test_duplicate),
+		cmocka_unit_test(test_banks_reopen),  cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_threads),
 	};
 	const char *out = getenv("IMACTL_MLOG_WRITE_OUT");
 
