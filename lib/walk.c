@@ -39,7 +39,10 @@ struct walk {
 	struct job q[QUEUE_CAP];
 	size_t head, n;
 	int done;
-	atomic_int fatal; /* first negative errno from a visitor */
+	int idle_workers;     /* workers waiting for a job: signal only when there are some */
+	int producer_waiting; /* the walker waits for room */
+	int inline_mode;      /* one job at a time in the calling thread: no threads at all */
+	atomic_int fatal;     /* first negative errno from a visitor */
 	dev_t root_dev;
 };
 
@@ -128,12 +131,9 @@ static void process(struct walk *w, struct job *j)
 		if (fstatfs(fd, &sf) < 0 || (unsigned long)sf.f_type != w->o->fstype_magic)
 			return;
 	}
-	/* O_NONBLOCK was only for the open (fifos, leases); hashing wants blocking reads. */
-	{
-		int fl = fcntl(fd, F_GETFL);
-		if (fl >= 0)
-			(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-	}
+	/* O_NONBLOCK was only for the open (fifos raced in, leases): visitors get a
+	 * blocking fd; one F_SETFL, the other flags are known */
+	(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
 	r = w->visit(w->ud, fd, path, &st);
 	if (r < 0) {
 		int expected = 0;
@@ -148,8 +148,11 @@ static void *worker(void *arg)
 	for (;;) {
 		struct job j;
 		pthread_mutex_lock(&w->lock);
-		while (w->n == 0 && !w->done)
+		while (w->n == 0 && !w->done) {
+			w->idle_workers++;
 			pthread_cond_wait(&w->not_empty, &w->lock);
+			w->idle_workers--;
+		}
 		if (w->n == 0 && w->done) {
 			pthread_mutex_unlock(&w->lock);
 			return NULL;
@@ -157,7 +160,9 @@ static void *worker(void *arg)
 		j = w->q[w->head];
 		w->head = (w->head + 1) % QUEUE_CAP;
 		w->n--;
-		pthread_cond_signal(&w->not_full);
+		/* wake the walker only when it waits, and only once half the queue is free */
+		if (w->producer_waiting && w->n <= QUEUE_CAP / 2)
+			pthread_cond_signal(&w->not_full);
 		pthread_mutex_unlock(&w->lock);
 		if (!atomic_load(&w->fatal))
 			process(w, &j);
@@ -174,12 +179,24 @@ static int enqueue(struct walk *w, struct wdir *dir, const char *name)
 		return -ENOMEM;
 	if (dir)
 		atomic_fetch_add(&dir->refs, 1);
+	if (w->inline_mode) {
+		struct job j = {dir, n};
+		if (!atomic_load(&w->fatal))
+			process(w, &j);
+		wdir_unref(dir);
+		free(n);
+		return 0;
+	}
 	pthread_mutex_lock(&w->lock);
-	while (w->n == QUEUE_CAP)
+	while (w->n == QUEUE_CAP) {
+		w->producer_waiting = 1;
 		pthread_cond_wait(&w->not_full, &w->lock);
+		w->producer_waiting = 0;
+	}
 	w->q[(w->head + w->n) % QUEUE_CAP] = (struct job){dir, n};
 	w->n++;
-	pthread_cond_signal(&w->not_empty);
+	if (w->idle_workers)
+		pthread_cond_signal(&w->not_empty);
 	pthread_mutex_unlock(&w->lock);
 	return 0;
 }
@@ -307,15 +324,17 @@ int imactl_walk(const char *const *roots, size_t nroots, const imactl_walk_opts 
 	pthread_mutex_init(&w.lock, NULL);
 	pthread_cond_init(&w.not_empty, NULL);
 	pthread_cond_init(&w.not_full, NULL);
+	/* A single file, or one worker asked for: do the work in this thread. */
+	w.inline_mode = jobs == 1 || (!opts->recursive && nroots <= 1);
 	th = calloc((size_t)jobs, sizeof(*th));
 	if (!th)
 		return -ENOMEM;
-	for (int i = 0; i < jobs; i++) {
+	for (int i = 0; i < jobs && !w.inline_mode; i++) {
 		if (pthread_create(&th[i], NULL, worker, &w) != 0)
 			break;
 		started++;
 	}
-	if (!started) {
+	if (!started && !w.inline_mode) {
 		free(th);
 		return -EAGAIN;
 	}
