@@ -173,6 +173,9 @@ int imactl_hash_fd(imactl_ctx *ctx, int algo, int fd, uint8_t *ret_digest, imact
 			return diag_fail(reterr, -EIO,
 					 "file grew while being hashed (%lld > %lld bytes)",
 					 (long long)off, (long long)st.st_size);
+		/* a short read ending exactly at the size is EOF: save the extra pread */
+		if (regular && n < HASH_BUF_SIZE && off == st.st_size)
+			break;
 	}
 	if (regular && off != st.st_size)
 		return diag_fail(reterr, -EIO, "short read: %lld of %lld bytes (file changed?)",
