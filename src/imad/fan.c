@@ -1,0 +1,546 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fanotify side: one FAN_CLASS_CONTENT group with FAN_OPEN_EXEC_PERM |
+ * FAN_OPEN_PERM (and FAN_CLOSE_WRITE, to drop cache entries early) on the
+ * mounts holding each --watch path.
+ *
+ * Threads:
+ *   reader    reads events; allows its own pid; answers what the cache and the
+ *             policy settle without touching content (the fast path); hands
+ *             the rest to a worker.  Reply first, then log.
+ *   workers   one per CPU: hash, measure, appraise, reply, then log.
+ *   deadline  answers an event still unanswered after --deadline-ms with the
+ *             configured fail-open/fail-closed verdict; a worker that finishes
+ *             later finds the event answered (one atomic state per event).
+ *
+ * Release: stopping, or a fatal signal, dup2()s /dev/null over the group fd.
+ * The group's last reference goes away, the kernel allows every pending
+ * permission event, and the fd number stays taken so that no late reply can
+ * land in a file that reused it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/fanotify.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "imad.h"
+#include "util/cleanup.h"
+
+/* The signal handler can only reach file-scope state: these two fds, nothing else. */
+static volatile int sig_fan_fd = -1;
+static volatile int sig_devnull = -1;
+
+#define SLOTS	     4096
+#define EXEC_RECENT  16
+#define PERM_MASK    (FAN_OPEN_PERM | FAN_OPEN_EXEC_PERM)
+#define READ_BUFSIZE (64 * 1024)
+
+enum { SLOT_FREE = 0, SLOT_PENDING, SLOT_ANSWERED };
+
+struct slot {
+	struct imad_event ev;
+	atomic_int state;
+	int next_free;
+};
+
+struct imad_fan {
+	struct imad *d;
+	int fd;
+	int devnull;
+	int wake;
+	pthread_t reader, deadline, workers[16];
+	unsigned int nworkers;
+	int started;
+	atomic_ullong heartbeat_ns;
+
+	pthread_mutex_t qlock;
+	pthread_cond_t qcond;
+	struct slot *slots;
+	int free_head;
+	int ring[SLOTS];
+	unsigned int rhead, rtail, rcount;
+	unsigned int inflight;
+	int qstop;
+
+	struct {
+		pid_t pid;
+		uint64_t dev, ino;
+	} execs[EXEC_RECENT];
+	unsigned int exec_next;
+};
+
+static void reply(struct imad_fan *f, int fd, int verdict)
+{
+	struct fanotify_response resp = {.fd = fd,
+					 .response = verdict == IMAD_DENY ? FAN_DENY : FAN_ALLOW};
+	ssize_t n;
+
+	do
+		n = write(f->fd, &resp, sizeof(resp));
+	while (n < 0 && errno == EINTR);
+}
+
+void imad_fan_release_signal_safe(void)
+{
+	int fd = sig_fan_fd, dn = sig_devnull;
+
+	if (fd >= 0) {
+		if (dn >= 0)
+			dup2(dn, fd);
+		else
+			close(fd);
+	}
+}
+
+int imad_fan_probe(char *err, size_t errlen)
+{
+	int fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "fanotify_init(FAN_CLASS_CONTENT): %m%s",
+			 errno == EPERM	   ? " (needs CAP_SYS_ADMIN)"
+			 : errno == EINVAL ? " (kernel without CONFIG_FANOTIFY_ACCESS_PERMISSIONS?)"
+					   : "");
+		return -errno;
+	}
+	close(fd);
+	return 0;
+}
+
+int imad_fan_setup(struct imad *d, char *err, size_t errlen)
+{
+	struct imad_fan *f = calloc(1, sizeof(*f));
+	int r;
+
+	if (!f)
+		return -ENOMEM;
+	f->d = d;
+	f->fd = f->wake = f->devnull = -1;
+	f->slots = calloc(SLOTS, sizeof(*f->slots));
+	if (!f->slots) {
+		free(f);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < SLOTS; i++)
+		f->slots[i].next_free = i + 1 < SLOTS ? i + 1 : -1;
+	f->free_head = 0;
+	pthread_mutex_init(&f->qlock, NULL);
+	pthread_cond_init(&f->qcond, NULL);
+	d->fan = f;
+
+	f->devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	f->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (f->devnull < 0 || f->wake < 0) {
+		snprintf(err, errlen, "cannot open /dev/null or an eventfd: %m");
+		return -errno;
+	}
+	f->fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK | FAN_UNLIMITED_QUEUE,
+			      O_RDONLY | O_LARGEFILE | O_CLOEXEC);
+	if (f->fd < 0) {
+		r = -errno;
+		imad_fan_probe(err, errlen);
+		return r;
+	}
+	sig_devnull = f->devnull;
+	sig_fan_fd = f->fd;
+
+	for (size_t i = 0; i < d->cfg.n_watch; i++) {
+		if (fanotify_mark(f->fd, FAN_MARK_ADD | FAN_MARK_MOUNT, PERM_MASK | FAN_CLOSE_WRITE,
+				  AT_FDCWD, d->cfg.watch[i]) < 0) {
+			r = -errno;
+			snprintf(err, errlen, "cannot mark the mount holding '%s': %m",
+				 d->cfg.watch[i]);
+			return r;
+		}
+	}
+	return 0;
+}
+
+/* ---- logging after the reply ----------------------------------------------- */
+
+static void account_and_log(struct imad_fan *f, struct imad_event *ev, struct imad_outcome *o,
+			    int answered_late)
+{
+	struct imad *d = f->d;
+	char path[4096];
+	const char *p = o->path;
+
+	if (o->verdict == IMAD_DENY)
+		atomic_fetch_add(&d->st.denied, 1);
+	else
+		atomic_fetch_add(&d->st.allowed, 1);
+	if (!o->cause && !o->audit_rule && !o->breakglass && !o->fixed && !answered_late)
+		return;
+	if (!p[0]) {
+		char link[64];
+		ssize_t n;
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", ev->fd);
+		n = readlink(link, path, sizeof(path) - 1);
+		path[n > 0 ? n : 0] = '\0';
+		p = path;
+	}
+	if (o->audit_rule) {
+		char extra[300];
+		size_t hl = imactl_hash_size(o->algo), off;
+		off = (size_t)snprintf(extra, sizeof(extra),
+				       "hash=\"%s:", imactl_hash_name(o->algo));
+		for (size_t i = 0; i < hl && off + 3 < sizeof(extra); i++)
+			off += (size_t)snprintf(extra + off, sizeof(extra) - off, "%02x",
+						o->digest[i]);
+		snprintf(extra + off, sizeof(extra) - off, "\"");
+		imad_audit(d, 1807, ev->pid, NULL, NULL, p, ev->key.ino, ev->key.dev, 1, extra);
+	}
+	if (o->cause) {
+		if (o->path[0]) /* a fresh appraisal: the kernel audits it once */
+			imad_audit(d, 1800, ev->pid, o->op, o->cause, p, ev->key.ino, ev->key.dev,
+				   0, NULL);
+		imad_log_rl(o->verdict == IMAD_DENY ? LOG_WARNING : LOG_NOTICE,
+			    "%s %s '%s' pid %d: %s%s%s%s (mode %s)",
+			    o->verdict == IMAD_DENY ? "denied" : "allowed", o->func, p,
+			    (int)ev->pid, o->cause, o->detail[0] ? ": " : "", o->detail,
+			    o->fixed	    ? ", security.ima fixed"
+			    : o->breakglass ? ", break-glass allowlist"
+					    : "",
+			    imad_mode_name(d->cfg.mode));
+	}
+	if (answered_late)
+		imad_log_rl(LOG_WARNING,
+			    "'%s' pid %d: the deadline passed before the verdict (%s); answered %s",
+			    p, (int)ev->pid, o->verdict == IMAD_DENY ? "deny" : "allow",
+			    d->cfg.fail_open ? "allow (fail-open)" : "deny (fail-closed)");
+}
+
+/* ---- workers --------------------------------------------------------------- */
+
+#define CLOSE_INLINE_MAX (4 << 20) /* re-hash on close in the reader up to this size */
+
+static void update_on_close(struct imad_fan *f, struct imad_event *ev)
+{
+	char detail[256], path[4096], link[64];
+	ssize_t n;
+	int r = imad_update_on_close(f->d, ev, detail, sizeof(detail));
+
+	if (r == 0)
+		return;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", ev->fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	path[n > 0 ? n : 0] = '\0';
+	if (r > 0)
+		imad_log_rl(LOG_INFO, "'%s' closed after a write: security.ima updated", path);
+	else
+		imad_log_rl(LOG_WARNING, "'%s' closed after a write: security.ima not updated: %s",
+			    path, detail[0] ? detail : strerror(-r));
+}
+
+static void slot_free(struct imad_fan *f, int i)
+{
+	pthread_mutex_lock(&f->qlock);
+	atomic_store(&f->slots[i].state, SLOT_FREE);
+	f->slots[i].next_free = f->free_head;
+	f->free_head = i;
+	f->inflight--;
+	pthread_mutex_unlock(&f->qlock);
+}
+
+static void *worker_main(void *arg)
+{
+	struct imad_fan *f = arg;
+
+	for (;;) {
+		struct imad_outcome o;
+		struct slot *s;
+		int i, expected = SLOT_PENDING, late;
+
+		pthread_mutex_lock(&f->qlock);
+		while (!f->rcount && !f->qstop)
+			pthread_cond_wait(&f->qcond, &f->qlock);
+		if (!f->rcount) {
+			pthread_mutex_unlock(&f->qlock);
+			return NULL;
+		}
+		i = f->ring[f->rhead];
+		f->rhead = (f->rhead + 1) % SLOTS;
+		f->rcount--;
+		pthread_mutex_unlock(&f->qlock);
+
+		s = &f->slots[i];
+		o.path[0] = '\0';
+		o.detail[0] = '\0';
+		o.audit_rule = o.breakglass = o.fixed = 0;
+		if (f->qstop) {
+			/* shutting down: the group is gone; the kernel allowed the event */
+			close(s->ev.fd);
+			slot_free(f, i);
+			continue;
+		}
+		if (s->ev.close_write) {
+			update_on_close(f, &s->ev);
+			close(s->ev.fd);
+			slot_free(f, i);
+			continue;
+		}
+		imad_decide(f->d, &s->ev, 1, &o);
+		late = !atomic_compare_exchange_strong(&s->state, &expected, SLOT_ANSWERED);
+		if (!late)
+			reply(f, s->ev.fd, o.verdict);
+		account_and_log(f, &s->ev, &o, late);
+		close(s->ev.fd);
+		slot_free(f, i);
+	}
+}
+
+static void *deadline_main(void *arg)
+{
+	struct imad_fan *f = arg;
+	struct imad *d = f->d;
+	uint64_t limit = (uint64_t)d->cfg.deadline_ms * 1000000ull;
+	struct timespec tick = {0, 20 * 1000000};
+
+	if (d->cfg.deadline_ms < 200)
+		tick.tv_nsec = (long)d->cfg.deadline_ms * 1000000 / 4 + 1000000;
+	while (!atomic_load(&d->stopping)) {
+		uint64_t now;
+		unsigned int inflight;
+
+		nanosleep(&tick, NULL);
+		pthread_mutex_lock(&f->qlock);
+		inflight = f->inflight;
+		pthread_mutex_unlock(&f->qlock);
+		if (!inflight)
+			continue;
+		now = imad_now_ns();
+		for (int i = 0; i < SLOTS; i++) {
+			struct slot *s = &f->slots[i];
+			int expected = SLOT_PENDING;
+			if (atomic_load(&s->state) != SLOT_PENDING || now - s->ev.t0_ns < limit)
+				continue;
+			if (atomic_compare_exchange_strong(&s->state, &expected, SLOT_ANSWERED)) {
+				reply(f, s->ev.fd, d->cfg.fail_open ? IMAD_ALLOW : IMAD_DENY);
+				atomic_fetch_add(&d->st.deadline, 1);
+			}
+		}
+	}
+	return NULL;
+}
+
+/* ---- reader ---------------------------------------------------------------- */
+
+static void exec_note(struct imad_fan *f, const struct imad_event *ev)
+{
+	unsigned int i = f->exec_next++ % EXEC_RECENT;
+
+	f->execs[i].pid = ev->pid;
+	f->execs[i].dev = ev->key.dev;
+	f->execs[i].ino = ev->key.ino;
+}
+
+static int exec_match(struct imad_fan *f, const struct imad_event *ev)
+{
+	for (unsigned int i = 0; i < EXEC_RECENT; i++)
+		if (f->execs[i].pid == ev->pid && f->execs[i].dev == ev->key.dev &&
+		    f->execs[i].ino == ev->key.ino) {
+			f->execs[i].pid = 0;
+			return 1;
+		}
+	return 0;
+}
+
+static int enqueue(struct imad_fan *f, const struct imad_event *ev, int state)
+{
+	int i;
+
+	pthread_mutex_lock(&f->qlock);
+	i = f->free_head;
+	if (i < 0) {
+		pthread_mutex_unlock(&f->qlock);
+		return -EBUSY;
+	}
+	f->free_head = f->slots[i].next_free;
+	f->slots[i].ev = *ev;
+	atomic_store(&f->slots[i].state, state);
+	f->ring[f->rtail] = i;
+	f->rtail = (f->rtail + 1) % SLOTS;
+	f->rcount++;
+	f->inflight++;
+	pthread_cond_signal(&f->qcond);
+	pthread_mutex_unlock(&f->qlock);
+	return 0;
+}
+
+static void handle(struct imad_fan *f, const struct fanotify_event_metadata *md)
+{
+	struct imad *d = f->d;
+	struct imad_event ev = {0};
+	struct imad_outcome o;
+	int r;
+
+	if (md->mask & FAN_CLOSE_WRITE) {
+		ev.fd = md->fd;
+		ev.pid = md->pid;
+		ev.close_write = 1;
+		if (imad_event_stat(&ev) == 0)
+			imad_cache_invalidate(d->cache, ev.key.dev, ev.key.ino);
+		if (md->pid != d->self && ev.have_stat == 1 && d->cfg.mode != IMAD_MODE_OFF) {
+			if (ev.key.size > CLOSE_INLINE_MAX && enqueue(f, &ev, SLOT_ANSWERED) == 0)
+				return;
+			update_on_close(f, &ev);
+		}
+		close(md->fd);
+		return;
+	}
+	if (!(md->mask & PERM_MASK)) {
+		close(md->fd);
+		return;
+	}
+	atomic_fetch_add(&d->st.events, 1);
+	if (md->pid == d->self) {
+		/* never block ourselves: our own opens (keys, policy, logs) are allowed */
+		reply(f, md->fd, IMAD_ALLOW);
+		atomic_fetch_add(&d->st.own, 1);
+		close(md->fd);
+		return;
+	}
+	ev.fd = md->fd;
+	ev.pid = md->pid;
+	ev.mask = md->mask;
+	ev.t0_ns = imad_now_ns();
+	if (imad_event_stat(&ev) == 0) {
+		if (md->mask & FAN_OPEN_EXEC_PERM)
+			exec_note(f, &ev);
+		else
+			ev.exec_open = exec_match(f, &ev);
+	}
+	o.path[0] = '\0';
+	o.detail[0] = '\0';
+	o.audit_rule = o.breakglass = o.fixed = 0;
+	r = imad_decide(d, &ev, 0, &o);
+	if (r == IMAD_NEED_WORK) {
+		if (enqueue(f, &ev, SLOT_PENDING) == 0)
+			return;
+		/* every slot busy: do the work here (backpressure on the openers) */
+		imad_decide(d, &ev, 1, &o);
+	}
+	reply(f, ev.fd, o.verdict);
+	account_and_log(f, &ev, &o, 0);
+	close(ev.fd);
+}
+
+static void *reader_main(void *arg)
+{
+	struct imad_fan *f = arg;
+	struct imad *d = f->d;
+	_cleanup_free_ char *buf = malloc(READ_BUFSIZE);
+
+	if (!buf)
+		return NULL;
+	while (!atomic_load(&d->stopping)) {
+		struct pollfd pfd[2] = {{f->fd, POLLIN, 0}, {f->wake, POLLIN, 0}};
+		ssize_t n;
+
+		atomic_store(&f->heartbeat_ns, imad_now_ns());
+		if (poll(pfd, 2, 1000) < 0 && errno != EINTR)
+			break;
+		if (pfd[1].revents)
+			break;
+		if (!pfd[0].revents)
+			continue;
+		n = read(f->fd, buf, READ_BUFSIZE);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n <= 0)
+			break; /* EOF: the group fd was replaced by /dev/null */
+		for (const struct fanotify_event_metadata *md = (void *)buf; FAN_EVENT_OK(md, n);
+		     md = FAN_EVENT_NEXT(md, n)) {
+			if (md->vers != FANOTIFY_METADATA_VERSION) {
+				imad_log(LOG_CRIT, "fanotify metadata version %u, expected %u",
+					 md->vers, FANOTIFY_METADATA_VERSION);
+				imad_fan_release_signal_safe();
+				return NULL;
+			}
+			if (md->mask & FAN_Q_OVERFLOW) {
+				imad_log_rl(LOG_ERR, "fanotify queue overflow: events were lost");
+				continue;
+			}
+			if (md->fd < 0)
+				continue;
+			handle(f, md);
+		}
+	}
+	return NULL;
+}
+
+int imad_fan_start(struct imad *d)
+{
+	struct imad_fan *f = d->fan;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	f->nworkers = d->cfg.workers ? d->cfg.workers : (ncpu > 0 ? (unsigned int)ncpu : 1);
+	if (f->nworkers > ELEMENTSOF(f->workers))
+		f->nworkers = ELEMENTSOF(f->workers);
+	atomic_store(&f->heartbeat_ns, imad_now_ns());
+	for (unsigned int i = 0; i < f->nworkers; i++)
+		if (pthread_create(&f->workers[i], NULL, worker_main, f) != 0)
+			return -EAGAIN;
+	if (pthread_create(&f->deadline, NULL, deadline_main, f) != 0)
+		return -EAGAIN;
+	if (pthread_create(&f->reader, NULL, reader_main, f) != 0)
+		return -EAGAIN;
+	f->started = 1;
+	return 0;
+}
+
+int imad_fan_healthy(struct imad *d)
+{
+	struct imad_fan *f = d->fan;
+	uint64_t now = imad_now_ns();
+	uint64_t limit = 2ull * d->cfg.deadline_ms * 1000000ull + 5000000000ull;
+
+	if (!f || !f->started)
+		return 0;
+	return now - atomic_load(&f->heartbeat_ns) < limit;
+}
+
+void imad_fan_stop(struct imad *d)
+{
+	struct imad_fan *f = d->fan;
+	uint64_t one = 1;
+
+	if (!f)
+		return;
+	atomic_store(&d->stopping, 1);
+	/* release every waiting opener first, then wind the threads down */
+	if (f->fd >= 0)
+		dup2(f->devnull, f->fd);
+	if (f->started) {
+		if (write(f->wake, &one, sizeof(one)) < 0) {
+			/* the reader also stops on EOF from /dev/null */
+		}
+		pthread_join(f->reader, NULL);
+		pthread_mutex_lock(&f->qlock);
+		f->qstop = 1;
+		pthread_cond_broadcast(&f->qcond);
+		pthread_mutex_unlock(&f->qlock);
+		for (unsigned int i = 0; i < f->nworkers; i++)
+			pthread_join(f->workers[i], NULL);
+		pthread_join(f->deadline, NULL);
+	}
+	sig_fan_fd = -1;
+	if (f->fd >= 0)
+		close(f->fd);
+	if (f->wake >= 0)
+		close(f->wake);
+	if (f->devnull >= 0)
+		close(f->devnull);
+	sig_devnull = -1;
+	free(f->slots);
+	free(f);
+	d->fan = NULL;
+}

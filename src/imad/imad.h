@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * imad: IMA/EVM measurement and appraisal in userspace, on fanotify
+ * permission events.  Internal interfaces between the daemon's files:
+ *
+ *   main.c     options, config file, setup, signals, --check-config
+ *   fan.c      fanotify group, marks, reader thread, workers, deadlines
+ *   decide.c   event -> policy access -> decision (fast path and slow path)
+ *   appraise.c hash once, appraise security.ima, EVM, fix mode
+ *   cache.c    (dev, ino, mtime, ctime, size)-keyed bounded LRU
+ *   measure.c  measurement list (mlog writer) and software PCR
+ *   reload.c   policy load: parse -> validate -> atomic swap
+ *   notify.c   sd_notify datagrams (READY, WATCHDOG, STATUS, STOPPING)
+ *   audit.c    integrity records with the kernel's op/cause text; rate limit
+ */
+#ifndef IMAD_IMAD_H
+#define IMAD_IMAD_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "imactl/imactl.h"
+#include "imactl/policy.h"
+
+/* Appraisal modes, the kernel's ima_appraise= values. */
+enum imad_mode {
+	IMAD_MODE_OFF = IMACTL_POLICY_APPRAISE_OFF,
+	IMAD_MODE_ENFORCE = IMACTL_POLICY_APPRAISE_ENFORCE,
+	IMAD_MODE_FIX = IMACTL_POLICY_APPRAISE_FIX,
+	IMAD_MODE_LOG = IMACTL_POLICY_APPRAISE_LOG,
+};
+
+const char *imad_mode_name(int mode);
+int imad_mode_parse(const char *s);
+
+#define IMAD_LIST_MAX	      64
+#define IMAD_DEFAULT_RUNDIR   "/run/imad"
+#define IMAD_DEFAULT_CONFIG   "/etc/imad/imad.conf"
+#define IMAD_DEFAULT_KEYS     "/etc/keys/ima"
+#define IMAD_DEFAULT_DEADLINE 10000 /* ms */
+#define IMAD_DEFAULT_CACHE    65536 /* entries */
+
+/* Configuration: every field has a command-line option and a config key (main.c). */
+struct imad_config {
+	char *config_file;
+	char *policy_file;    /* NULL: builtin_policy */
+	char *builtin_policy; /* "tcb", "appraise_tcb", ... (ima_policy= values) */
+	char *keys_dir;
+	char *evm_key_file; /* EVM HMAC key plaintext (evm-key) */
+	char *runtime_dir;
+	char *template_name; /* default template, "ima-ng" */
+	char *hash_name;     /* ima_hash, "sha256" */
+	char *watch[IMAD_LIST_MAX];
+	size_t n_watch;
+	char *allow[IMAD_LIST_MAX]; /* break-glass: always allowed (realpath'd) */
+	size_t n_allow;
+	int mode;
+	int pcr;
+	int fail_open; /* verdict when the deadline passes */
+	int foreground;
+	int reload; /* SIGHUP may replace the policy (CONFIG_IMA_WRITE_POLICY) */
+	int evm_fix;
+	int tpm;
+	int check_config;
+	unsigned int deadline_ms;
+	unsigned int cache_entries;
+	unsigned int workers;
+};
+
+/* What the policy's rules look at, so the event path gathers only that. */
+enum {
+	IMAD_NEED_CREDS = 1u << 0,	/* uid/euid/gid/egid rules */
+	IMAD_NEED_FSUUID = 1u << 1,	/* fsuuid= */
+	IMAD_NEED_OBJ_LABEL = 1u << 2,	/* obj_user/obj_role/obj_type */
+	IMAD_NEED_SUBJ_LABEL = 1u << 3, /* subj_user/subj_role/subj_type */
+	IMAD_NEED_MMAP = 1u << 4,	/* MMAP_CHECK rules: the loader approximation */
+};
+
+/* An immutable, reference-counted policy generation. */
+struct imad_policy {
+	imactl_policy *p;
+	unsigned int gen;
+	unsigned int needs; /* IMAD_NEED_* */
+	char source[256];   /* file name or "builtin:NAME" */
+	uint8_t sha256[32]; /* of the printed policy */
+	atomic_int refs;
+};
+
+struct imad_cache;
+struct imad_measure;
+struct imad_fan;
+
+/* Counters for the status file and `imad --status`. */
+struct imad_stats {
+	atomic_ulong events, allowed, denied, own, cache_hits, cache_misses, hashed, measured,
+		appraised, deadline, errors, fixed, breakglass, reloads, reload_failed;
+};
+
+struct imad {
+	struct imad_config cfg;
+	imactl_ctx *ctx;
+	imactl_keyring *keys;
+	imactl_secret *evm_key;
+	int hash_algo;
+	pid_t self;
+
+	pthread_mutex_t policy_lock;
+	struct imad_policy *policy; /* current generation, swapped under policy_lock */
+	unsigned int policy_gen;
+
+	struct imad_cache *cache;
+	struct imad_measure *measure;
+	struct imad_fan *fan;
+	struct imad_stats st;
+	atomic_int stopping;
+};
+
+/* ---- reload.c ---- */
+int imad_policy_load(struct imad *d, char *err, size_t errlen);
+struct imad_policy *imad_policy_get(struct imad *d);
+void imad_policy_put(struct imad_policy *p);
+void imad_policy_release_all(struct imad *d);
+int imad_policy_func_enforced(const char *func);
+void imad_policy_write_runtime(struct imad *d);
+
+/* ---- cache.c ---- */
+struct imad_key {
+	uint64_t dev, ino;
+	int64_t mtime_ns, ctime_ns;
+	int64_t size;
+};
+
+#define IMAD_APPR_SLOTS 2
+
+/* One appraisal outcome, valid for the rule requirements it was computed under. */
+struct imad_appr {
+	uint8_t valid;
+	uint8_t pass;
+	uint32_t flags; /* IMACTL_POLICY_DIGSIG_REQUIRED ... that applied */
+	uint32_t algos; /* appraise_algos= that applied */
+	uint8_t evm;	/* EVM was checked (key configured) */
+	const char *op, *cause;
+};
+
+struct imad_entry {
+	struct imad_key key;
+	unsigned int gen; /* policy generation of the appraisal results */
+	int algo;	  /* -1: no digest yet */
+	uint8_t digest[IMACTL_MAX_DIGEST_SIZE];
+	uint32_t measured_pcrs;
+	int audited;
+	int elf_dso; /* -1 unknown, 0/1 */
+	struct imad_appr appr[IMAD_APPR_SLOTS];
+};
+
+int imad_cache_new(size_t max, struct imad_cache **ret);
+void imad_cache_free(struct imad_cache *c);
+/* Copy the entry for @k into @out; 1 when found (and still keyed the same), else 0. */
+int imad_cache_lookup(struct imad_cache *c, const struct imad_key *k, struct imad_entry *out);
+/* Insert or replace. */
+void imad_cache_store(struct imad_cache *c, const struct imad_entry *e);
+void imad_cache_invalidate(struct imad_cache *c, uint64_t dev, uint64_t ino);
+void imad_cache_clear(struct imad_cache *c);
+size_t imad_cache_size(struct imad_cache *c);
+
+/* ---- decide.c ---- */
+enum imad_verdict {
+	IMAD_ALLOW = 1,
+	IMAD_DENY = 2,
+	IMAD_NEED_WORK = 3,
+};
+
+/* One permission event, owned by whoever processes it. */
+struct imad_event {
+	int fd;
+	pid_t pid;
+	uint64_t mask;
+	uint64_t t0_ns;	 /* CLOCK_MONOTONIC when read */
+	int exec_open;	 /* FAN_OPEN_PERM of an exec open (follows FAN_OPEN_EXEC_PERM) */
+	int close_write; /* FAN_CLOSE_WRITE: hash maintenance, nothing to answer */
+	/* filled by the fast path, reused by the slow path */
+	int have_stat;
+	struct imad_key key;
+	uint32_t fowner, fgroup;
+};
+
+/* What the decision needs logged once the kernel has its answer. */
+struct imad_outcome {
+	int verdict;
+	int breakglass;
+	int fixed;
+	int audit_rule; /* an audit rule matched: INTEGRITY_RULE record */
+	const char *func;
+	const char *op, *cause;
+	char detail[256];
+	char path[4096];
+	int algo;
+	uint8_t digest[IMACTL_MAX_DIGEST_SIZE];
+};
+
+int imad_decide(struct imad *d, struct imad_event *ev, int may_block, struct imad_outcome *out);
+/* The last writer closed @fd: keep an appraised file's hash current (ima_update_xattr()). */
+int imad_update_on_close(struct imad *d, struct imad_event *ev, char *detail, size_t detail_len);
+int imad_event_stat(struct imad_event *ev);
+uint64_t imad_now_ns(void);
+
+/* ---- appraise.c ---- */
+struct imad_appraise_in {
+	uint32_t flags; /* decision flags */
+	uint32_t algos; /* appraise_algos */
+	int mode;
+	int new_file; /* looks created by this open (IMA_NEW_FILE approximation) */
+};
+
+/* Collect the digest (into @e, once), then appraise; fills @out->op/cause. */
+int imad_collect(struct imad *d, int fd, struct imad_entry *e, uint8_t *ima, long ima_len);
+int imad_appraise(struct imad *d, int fd, struct imad_entry *e, const uint8_t *ima, long ima_len,
+		  const struct imad_appraise_in *in, struct imad_appr *ret, char *detail,
+		  size_t detail_len);
+int imad_fix(struct imad *d, int fd, struct imad_entry *e, char *detail, size_t detail_len);
+
+/* ---- measure.c ---- */
+int imad_measure_open(struct imad *d, char *err, size_t errlen);
+void imad_measure_close(struct imad *d);
+/* Add a measurement; 0, or a negative errno (logged by the caller). */
+int imad_measure_add(struct imad *d, int fd, int pcr, const char *template_name, const char *path,
+		     int algo, const uint8_t *digest, const uint8_t *sig, size_t sig_len);
+
+/* ---- fan.c ---- */
+int imad_fan_setup(struct imad *d, char *err, size_t errlen);
+int imad_fan_start(struct imad *d);
+void imad_fan_stop(struct imad *d);
+/* Healthy: the reader looped recently and no event is overdue. */
+int imad_fan_healthy(struct imad *d);
+/* Async-signal-safe: release every waiting process now (dup2 /dev/null over the group fd). */
+void imad_fan_release_signal_safe(void);
+int imad_fan_probe(char *err, size_t errlen);
+
+/* ---- notify.c ---- */
+int imad_notify(const char *msg);
+uint64_t imad_watchdog_usec(void);
+
+/* ---- audit.c ---- */
+void imad_log_init(int foreground);
+/* Start-up is over: without --foreground, stop echoing to stderr. */
+void imad_log_started(void);
+void imad_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Rate-limited; prio as syslog. */
+void imad_log_rl(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* INTEGRITY_DATA (1800) / INTEGRITY_RULE (1807) record, kernel field order; rate-limited. */
+void imad_audit(struct imad *d, unsigned int type, pid_t pid, const char *op, const char *cause,
+		const char *path, uint64_t ino, uint64_t dev, int res, const char *extra);
+
+#endif

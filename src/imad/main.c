@@ -1,0 +1,798 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * imad: the IMA/EVM runtime in userspace.  Options and config keys come from
+ * one table (every option is also a key of /etc/imad/imad.conf), then setup,
+ * then the main thread waits for signals: SIGHUP reloads the policy when
+ * allowed, SIGTERM/SIGINT stop cleanly, and the watchdog is fed only while
+ * the event reader is healthy.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "imad.h"
+#include "util/cleanup.h"
+
+enum {
+	O_FOREGROUND = 1,
+	O_POLICY,
+	O_BUILTIN,
+	O_KEYS,
+	O_MODE,
+	O_WATCH,
+	O_EVM_KEY,
+	O_EVM_FIX,
+	O_RUNTIME_DIR,
+	O_PCR,
+	O_TEMPLATE,
+	O_HASH,
+	O_FAIL_OPEN,
+	O_FAIL_CLOSED,
+	O_DEADLINE,
+	O_ALLOW,
+	O_RELOAD,
+	O_CACHE,
+	O_WORKERS,
+	O_TPM,
+	O_CONFIG,
+	O_CHECK,
+	O_STATUS,
+	O_HELP,
+	O_VERSION,
+};
+
+enum { A_NONE, A_REQ, A_BOOL };
+
+struct opt {
+	int id;
+	const char *name; /* --name, and the config key */
+	int arg;	  /* A_NONE: flag (config: yes/no); A_REQ: value; */
+	int config;	  /* accepted in the config file */
+	const char *metavar;
+	const char *help;
+};
+
+static const struct opt opts[] = {
+	{O_FOREGROUND, "foreground", A_NONE, 1, NULL,
+	 "stay in the foreground, log to stderr, stop cleanly on SIGTERM/SIGINT"},
+	{O_POLICY, "policy", A_REQ, 1, "FILE",
+	 "IMA policy (the kernel's policy language, as written to securityfs)"},
+	{O_BUILTIN, "builtin-policy", A_REQ, 1, "NAMES",
+	 "builtin policy when no --policy: ima_policy= values (tcb, appraise_tcb, ...; "
+	 "default tcb)"},
+	{O_KEYS, "keys", A_REQ, 1, "DIR", "verification certificates (default /etc/keys/ima)"},
+	{O_MODE, "mode", A_REQ, 1, "MODE", "appraisal: enforce, fix, log or off (default enforce)"},
+	{O_WATCH, "watch", A_REQ, 1, "PATH", "mark the mount holding PATH (repeatable; required)"},
+	{O_EVM_KEY, "evm-key", A_REQ, 1, "FILE",
+	 "EVM HMAC key plaintext (the evm-key's); enables EVM verification"},
+	{O_EVM_FIX, "evm-fix", A_NONE, 1, NULL, "evm=fix: fix mode may replace a failing HMAC"},
+	{O_RUNTIME_DIR, "runtime-dir", A_REQ, 1, "DIR",
+	 "measurement list, counters, policy, status (default /run/imad)"},
+	{O_PCR, "pcr", A_REQ, 1, "N",
+	 "PCR of the measurement list (default 10, or 11 when kernel IMA is active)"},
+	{O_TEMPLATE, "template", A_REQ, 1, "NAME", "measurement template (default ima-ng)"},
+	{O_HASH, "hash", A_REQ, 1, "ALGO", "ima_hash: default content hash (default sha256)"},
+	{O_FAIL_OPEN, "fail-open", A_NONE, 1, NULL, "allow an event whose deadline passes"},
+	{O_FAIL_CLOSED, "fail-closed", A_NONE, 1, NULL,
+	 "deny an event whose deadline passes (default)"},
+	{O_DEADLINE, "deadline-ms", A_REQ, 1, "MS", "per-event deadline (default 10000)"},
+	{O_ALLOW, "allow", A_REQ, 1, "PATH",
+	 "break-glass: never deny PATH or files under it (logged; repeatable)"},
+	{O_RELOAD, "reload", A_NONE, 1, NULL,
+	 "SIGHUP may replace the policy (else write-once, as the kernel's default)"},
+	{O_CACHE, "cache-entries", A_REQ, 1, "N", "cache size (default 65536)"},
+	{O_WORKERS, "workers", A_REQ, 1, "N", "worker threads (default: one per CPU)"},
+	{O_TPM, "tpm", A_NONE, 1, NULL, "extend a TPM PCR too (not in this build)"},
+	{O_CONFIG, "config", A_REQ, 0, "FILE", "config file (default /etc/imad/imad.conf)"},
+	{O_CHECK, "check-config", A_NONE, 0, NULL,
+	 "check the configuration and policy, report unenforced hooks, exit"},
+	{O_STATUS, "status", A_NONE, 0, NULL, "print the running daemon's counters and exit"},
+	{O_HELP, "help", A_NONE, 0, NULL, "this help"},
+	{O_VERSION, "version", A_NONE, 0, NULL, "print the version"},
+	{0, NULL, 0, 0, NULL, NULL},
+};
+
+const char *imad_mode_name(int mode)
+{
+	static const char *const n[] = {"off", "enforce", "fix", "log"};
+
+	return mode >= 0 && mode < 4 ? n[mode] : "?";
+}
+
+int imad_mode_parse(const char *s)
+{
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, imad_mode_name(i)) == 0)
+			return i;
+	return -EINVAL;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: imad [--foreground] --watch PATH... [OPTIONS]\n"
+		   "IMA/EVM measurement and appraisal on fanotify permission events.\n\n");
+	for (const struct opt *o = opts; o->id; o++) {
+		char left[64];
+		snprintf(left, sizeof(left), "--%s%s%s", o->name, o->metavar ? " " : "",
+			 o->metavar ? o->metavar : "");
+		fprintf(f, "  %-26s %s\n", left, o->help);
+	}
+	fprintf(f, "\nEvery option except --config, --check-config, --status, --help and --version "
+		   "is also a key of the config file (KEY = VALUE; flags take yes/no).\n");
+}
+
+static int parse_uint(const char *s, unsigned int max, unsigned int *ret)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v > max || s[0] == '-')
+		return -EINVAL;
+	*ret = (unsigned int)v;
+	return 0;
+}
+
+static int parse_bool(const char *s)
+{
+	if (!strcmp(s, "yes") || !strcmp(s, "true") || !strcmp(s, "1") || !strcmp(s, "on"))
+		return 1;
+	if (!strcmp(s, "no") || !strcmp(s, "false") || !strcmp(s, "0") || !strcmp(s, "off"))
+		return 0;
+	return -EINVAL;
+}
+
+static int set_str(char **dst, const char *v)
+{
+	char *n = strdup(v);
+
+	if (!n)
+		return -ENOMEM;
+	free(*dst);
+	*dst = n;
+	return 0;
+}
+
+static int list_add(char **list, size_t *n, const char *v, const char *what)
+{
+	if (*n >= IMAD_LIST_MAX) {
+		fprintf(stderr, "imad: more than %d %s entries\n", IMAD_LIST_MAX, what);
+		return -EMSGSIZE;
+	}
+	list[*n] = strdup(v);
+	if (!list[*n])
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+/* Apply one option or config key.  @on is the flag's value (config "no" gives 0). */
+static int apply(struct imad_config *c, const struct opt *o, const char *v, int on)
+{
+	unsigned int u;
+	int r;
+
+	switch (o->id) {
+	case O_FOREGROUND:
+		c->foreground = on;
+		return 0;
+	case O_POLICY:
+		return set_str(&c->policy_file, v);
+	case O_BUILTIN:
+		return set_str(&c->builtin_policy, v);
+	case O_KEYS:
+		return set_str(&c->keys_dir, v);
+	case O_MODE:
+		r = imad_mode_parse(v);
+		if (r < 0)
+			goto bad;
+		c->mode = r;
+		return 0;
+	case O_WATCH:
+		return list_add(c->watch, &c->n_watch, v, "watch");
+	case O_EVM_KEY:
+		return set_str(&c->evm_key_file, v);
+	case O_EVM_FIX:
+		c->evm_fix = on;
+		return 0;
+	case O_RUNTIME_DIR:
+		return set_str(&c->runtime_dir, v);
+	case O_PCR:
+		if (parse_uint(v, 23, &u) < 0)
+			goto bad;
+		c->pcr = (int)u;
+		return 0;
+	case O_TEMPLATE:
+		return set_str(&c->template_name, v);
+	case O_HASH:
+		return set_str(&c->hash_name, v);
+	case O_FAIL_OPEN:
+		c->fail_open = on;
+		return 0;
+	case O_FAIL_CLOSED:
+		c->fail_open = !on;
+		return 0;
+	case O_DEADLINE:
+		if (parse_uint(v, 3600000, &u) < 0 || u < 10)
+			goto bad;
+		c->deadline_ms = u;
+		return 0;
+	case O_ALLOW: {
+		char real[PATH_MAX];
+		if (!realpath(v, real)) {
+			fprintf(stderr, "imad: --allow '%s': %m\n", v);
+			return -EINVAL;
+		}
+		return list_add(c->allow, &c->n_allow, real, "allow");
+	}
+	case O_RELOAD:
+		c->reload = on;
+		return 0;
+	case O_CACHE:
+		if (parse_uint(v, 1u << 26, &u) < 0)
+			goto bad;
+		c->cache_entries = u;
+		return 0;
+	case O_WORKERS:
+		if (parse_uint(v, 16, &u) < 0 || !u)
+			goto bad;
+		c->workers = u;
+		return 0;
+	case O_TPM:
+		c->tpm = on;
+		return 0;
+	default:
+		return 0;
+	}
+bad:
+	fprintf(stderr, "imad: invalid value '%s' for %s\n", v, o->name);
+	return -EINVAL;
+}
+
+static const struct opt *find_opt(const char *name)
+{
+	for (const struct opt *o = opts; o->id; o++)
+		if (strcmp(o->name, name) == 0)
+			return o;
+	return NULL;
+}
+
+/* KEY = VALUE lines; '#' comments; list keys may repeat or hold several words. */
+static int load_config(struct imad_config *c, const char *path, int must_exist)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	char line[4096];
+	unsigned int lineno = 0;
+
+	if (!f) {
+		if (!must_exist && errno == ENOENT)
+			return 0;
+		fprintf(stderr, "imad: cannot open config '%s': %m\n", path);
+		return -errno;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *k = line, *v, *e;
+		const struct opt *o;
+
+		lineno++;
+		line[strcspn(line, "#\n")] = '\0';
+		while (*k == ' ' || *k == '\t')
+			k++;
+		if (!*k)
+			continue;
+		v = strchr(k, '=');
+		if (!v) {
+			fprintf(stderr, "imad: %s:%u: expected KEY = VALUE\n", path, lineno);
+			return -EINVAL;
+		}
+		*v++ = '\0';
+		for (e = v + strlen(v); e > v && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			*--e = '\0';
+		for (e = k + strlen(k); e > k && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			*--e = '\0';
+		while (*v == ' ' || *v == '\t')
+			v++;
+		o = find_opt(k);
+		if (!o || !o->config) {
+			fprintf(stderr, "imad: %s:%u: unknown key '%s'\n", path, lineno, k);
+			return -EINVAL;
+		}
+		if (o->arg == A_NONE) {
+			int b = parse_bool(v);
+			if (b < 0) {
+				fprintf(stderr, "imad: %s:%u: %s takes yes or no\n", path, lineno,
+					k);
+				return -EINVAL;
+			}
+			if (apply(c, o, v, b) < 0)
+				return -EINVAL;
+		} else if (o->id == O_WATCH || o->id == O_ALLOW) {
+			char *save = NULL;
+			for (char *w = strtok_r(v, " \t", &save); w;
+			     w = strtok_r(NULL, " \t", &save))
+				if (apply(c, o, w, 1) < 0)
+					return -EINVAL;
+		} else if (apply(c, o, v, 1) < 0) {
+			fprintf(stderr, "imad: %s:%u: bad value for %s\n", path, lineno, k);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static void free_list(char **list, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free(list[i]);
+	*n = 0;
+}
+
+static int parse_args(struct imad_config *c, int argc, char **argv, int *ret_exit)
+{
+	struct option lo[ELEMENTSOF(opts)];
+	const char *config = NULL;
+	int watch_from_cli = 0, allow_from_cli = 0, n = 0, ch, idx;
+
+	for (const struct opt *o = opts; o->id; o++)
+		lo[n++] = (struct option){
+			o->name, o->arg == A_REQ ? required_argument : no_argument, NULL, o->id};
+	lo[n] = (struct option){0};
+
+	/* pass 1: --config, so the command line overrides the file */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", lo, &idx)) != -1)
+		if (ch == O_CONFIG)
+			config = optarg;
+	if (load_config(c, config ? config : IMAD_DEFAULT_CONFIG, config != NULL) < 0) {
+		*ret_exit = 2;
+		return -EINVAL;
+	}
+
+	optind = 1;
+	opterr = 1;
+	while ((ch = getopt_long(argc, argv, "", lo, &idx)) != -1) {
+		const struct opt *o = NULL;
+		if (ch == '?') {
+			*ret_exit = 2;
+			return -EINVAL;
+		}
+		for (const struct opt *p = opts; p->id; p++)
+			if (p->id == ch)
+				o = p;
+		switch (ch) {
+		case O_HELP:
+			usage(stdout);
+			*ret_exit = 0;
+			return 1;
+		case O_VERSION:
+			printf("imad %s\n", IMACTL_VERSION);
+			*ret_exit = 0;
+			return 1;
+		case O_CONFIG:
+			continue;
+		case O_CHECK:
+			c->check_config = 1;
+			continue;
+		case O_STATUS:
+			c->check_config = 2;
+			continue;
+		case O_WATCH:
+			if (!watch_from_cli++)
+				free_list(c->watch, &c->n_watch);
+			break;
+		case O_ALLOW:
+			if (!allow_from_cli++)
+				free_list(c->allow, &c->n_allow);
+			break;
+		}
+		if (apply(c, o, optarg, 1) < 0) {
+			*ret_exit = 2;
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "imad: unexpected argument '%s'\n", argv[optind]);
+		*ret_exit = 2;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void free_config(struct imad_config *c)
+{
+	free(c->config_file);
+	free(c->policy_file);
+	free(c->builtin_policy);
+	free(c->keys_dir);
+	free(c->evm_key_file);
+	free(c->runtime_dir);
+	free(c->template_name);
+	free(c->hash_name);
+	free_list(c->watch, &c->n_watch);
+	free_list(c->allow, &c->n_allow);
+}
+
+static int kernel_ima_active(void)
+{
+	return access("/sys/kernel/security/ima", F_OK) == 0 ||
+	       access("/sys/kernel/security/integrity/ima", F_OK) == 0;
+}
+
+/* ---- status file ----------------------------------------------------------- */
+
+static const char *const unenforced_hooks =
+	"MMAP_CHECK(mmap of an open fd) MMAP_CHECK_REQPROT(mprotect) MODULE_CHECK FIRMWARE_CHECK "
+	"KEXEC_KERNEL_CHECK KEXEC_INITRAMFS_CHECK KEXEC_CMDLINE POLICY_CHECK KEY_CHECK "
+	"CRITICAL_DATA SETXATTR_CHECK CREDS_CHECK";
+
+static void write_status(struct imad *d, const char *state)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8], hex[65];
+	struct imad_policy *p = imad_policy_get(d);
+	unsigned long hits = atomic_load(&d->st.cache_hits),
+		      miss = atomic_load(&d->st.cache_misses);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/status", d->cfg.runtime_dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f) {
+		imad_policy_put(p);
+		return;
+	}
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", p ? p->sha256[i] : 0);
+	fprintf(f, "state: %s\npid: %d\nmode: %s\npolicy: %s\npolicy_sha256: %s\n", state,
+		(int)d->self, imad_mode_name(d->cfg.mode), p ? p->source : "-", hex);
+	fprintf(f, "policy_generation: %u\npcr: %d\ntemplate: %s\nhash: %s\n", p ? p->gen : 0,
+		d->cfg.pcr, d->cfg.template_name, d->cfg.hash_name);
+	fprintf(f, "fail: %s\ndeadline_ms: %u\nevm: %s\n", d->cfg.fail_open ? "open" : "closed",
+		d->cfg.deadline_ms, d->evm_key ? "hmac" : "off");
+	fprintf(f,
+		"events: %lu\nallowed: %lu\ndenied: %lu\nown_pid: %lu\ncache_hits: %lu\n"
+		"cache_misses: %lu\ncache_hit_rate: %.3f\ncache_entries: %zu\nhashed: %lu\n"
+		"measured: %lu\nappraised: %lu\nfixed: %lu\ndeadline_expired: %lu\n"
+		"breakglass: %lu\nerrors: %lu\nreloads: %lu\nreloads_failed: %lu\n",
+		atomic_load(&d->st.events), atomic_load(&d->st.allowed), atomic_load(&d->st.denied),
+		atomic_load(&d->st.own), hits, miss,
+		hits + miss ? (double)hits / (double)(hits + miss) : 0.0,
+		d->cache ? imad_cache_size(d->cache) : 0, atomic_load(&d->st.hashed),
+		atomic_load(&d->st.measured), atomic_load(&d->st.appraised),
+		atomic_load(&d->st.fixed), atomic_load(&d->st.deadline),
+		atomic_load(&d->st.breakglass), atomic_load(&d->st.errors),
+		atomic_load(&d->st.reloads), atomic_load(&d->st.reload_failed));
+	fprintf(f, "unenforced_hooks: %s\n", unenforced_hooks);
+	imad_policy_put(p);
+	if (fclose(f) == 0)
+		rename(tmp, path);
+	else
+		unlink(tmp);
+}
+
+static int print_status(const struct imad_config *c)
+{
+	char path[PATH_MAX], buf[4096];
+	_cleanup_fclose_ FILE *f = NULL;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/status", c->runtime_dir);
+	f = fopen(path, "re");
+	if (!f) {
+		fprintf(stderr, "imad: no status in '%s' (%m): is imad running?\n", path);
+		return 3;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	return 0;
+}
+
+/* ---- --check-config -------------------------------------------------------- */
+
+static int check_config(struct imad *d)
+{
+	struct imad_policy *p = imad_policy_get(d);
+	char err[512], buf[4096];
+	size_t len, unenf = 0;
+
+	printf("mode: %s\npolicy: %s (%zu rules)\n", imad_mode_name(d->cfg.mode), p->source,
+	       imactl_policy_rule_count(p->p));
+	printf("keys: %s (%zu certificates)\n", d->cfg.keys_dir,
+	       d->keys ? imactl_keyring_count(d->keys) : 0);
+	printf("evm: %s\n", d->evm_key ? d->cfg.evm_key_file : "off (no --evm-key)");
+	printf("measurement: %s, template %s, pcr %d, hash %s\n", d->cfg.runtime_dir,
+	       d->cfg.template_name, d->cfg.pcr, d->cfg.hash_name);
+	for (size_t i = 0; i < d->cfg.n_watch; i++)
+		printf("watch: mount holding '%s'%s\n", d->cfg.watch[i],
+		       access(d->cfg.watch[i], F_OK) ? " (MISSING)" : "");
+	printf("fanotify: %s\n", imad_fan_probe(err, sizeof(err)) == 0 ? "permission events "
+									 "available"
+								       : err);
+	printf("hooks:\n"
+	       "  BPRM_CHECK             enforced (FAN_OPEN_EXEC_PERM)\n"
+	       "  FILE_CHECK             enforced (FAN_OPEN_PERM; write opens are judged as "
+	       "MAY_READ: fanotify does not report open flags)\n"
+	       "  MMAP_CHECK             approximated: ELF shared objects opened for reading (the "
+	       "dynamic loader's open)\n"
+	       "unenforced hooks (fanotify cannot see them):\n"
+	       "  MMAP_CHECK             mmap(PROT_EXEC) of an fd opened earlier\n"
+	       "  MMAP_CHECK_REQPROT     mprotect(PROT_EXEC)\n"
+	       "  MODULE_CHECK           kernel modules (finit_module)\n"
+	       "  FIRMWARE_CHECK         firmware loading\n"
+	       "  KEXEC_KERNEL_CHECK     kexec kernel image\n"
+	       "  KEXEC_INITRAMFS_CHECK  kexec initramfs\n"
+	       "  KEXEC_CMDLINE          kexec command line\n"
+	       "  POLICY_CHECK           policy files written to securityfs\n"
+	       "  KEY_CHECK, CRITICAL_DATA, SETXATTR_CHECK, CREDS_CHECK\n");
+	for (size_t i = 0; i < imactl_policy_rule_count(p->p); i++) {
+		char *fn;
+		if (imactl_policy_print_rule(p->p, i, buf, sizeof(buf), &len) < 0)
+			continue;
+		buf[strcspn(buf, "\n")] = '\0';
+		fn = strstr(buf, "func=");
+		if (!fn)
+			continue;
+		fn += 5;
+		fn[strcspn(fn, " ")] = '\0';
+		if (imad_policy_func_enforced(fn) == 2)
+			continue;
+		if (!unenf++)
+			printf("policy rules on hooks imad does not fully enforce:\n");
+		imactl_policy_print_rule(p->p, i, buf, sizeof(buf), &len);
+		buf[strcspn(buf, "\n")] = '\0';
+		printf("  rule %zu (line %lu): %s -> %s\n", i + 1, imactl_policy_rule_line(p->p, i),
+		       buf,
+		       imad_policy_func_enforced(fn) == 1 ? "approximated (see MMAP_CHECK above)"
+							  : "UNENFORCED");
+	}
+	if (!unenf)
+		printf("policy: every func= rule is on an enforced hook\n");
+	imad_policy_put(p);
+	return 0;
+}
+
+/* ---- main ------------------------------------------------------------------ */
+
+static void fatal_handler(int sig)
+{
+	/* release every blocked opener before dying */
+	imad_fan_release_signal_safe();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static int setup(struct imad *d, char *err, size_t errlen)
+{
+	imactl_diag diag = {0};
+	size_t skipped = 0;
+	int r;
+
+	d->hash_algo = imactl_hash_from_name(d->cfg.hash_name);
+	if (d->hash_algo < 0) {
+		snprintf(err, errlen, "unknown --hash '%s'", d->cfg.hash_name);
+		return -EINVAL;
+	}
+	r = imactl_ctx_new(&d->ctx, &diag);
+	if (r < 0) {
+		snprintf(err, errlen, "library context: %s", diag.msg);
+		return r;
+	}
+	if (!imactl_hash_available(d->ctx, d->hash_algo)) {
+		snprintf(err, errlen, "--hash %s is not available in this OpenSSL",
+			 d->cfg.hash_name);
+		return -EOPNOTSUPP;
+	}
+	r = imactl_keyring_new(&d->keys);
+	if (r < 0)
+		return r;
+	if (access(d->cfg.keys_dir, F_OK) == 0) {
+		r = imactl_keyring_load_dir(d->ctx, d->keys, d->cfg.keys_dir, &skipped, &diag);
+		if (r < 0) {
+			snprintf(err, errlen, "keys '%s': %s", d->cfg.keys_dir, diag.msg);
+			return r;
+		}
+	} else if (d->cfg.mode != IMAD_MODE_OFF) {
+		imad_log(LOG_WARNING, "no key directory '%s': signatures cannot verify",
+			 d->cfg.keys_dir);
+	}
+	if (d->cfg.evm_key_file) {
+		/* keep the HMAC key out of core dumps and ptrace */
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+		r = imactl_secret_from_file(d->cfg.evm_key_file, 0, &d->evm_key, &diag);
+		if (r < 0) {
+			snprintf(err, errlen, "EVM key '%s': %s", d->cfg.evm_key_file, diag.msg);
+			return r;
+		}
+		if (imactl_secret_len(d->evm_key) == 0 ||
+		    imactl_secret_len(d->evm_key) > IMACTL_EVM_HMAC_KEY_MAX) {
+			snprintf(err, errlen, "EVM key '%s': 1..%d bytes expected",
+				 d->cfg.evm_key_file, IMACTL_EVM_HMAC_KEY_MAX);
+			return -EINVAL;
+		}
+	}
+	return imad_policy_load(d, err, errlen);
+}
+
+static int run(struct imad *d)
+{
+	sigset_t set;
+	char err[1024];
+	uint64_t wd = imad_watchdog_usec();
+	struct timespec tick = {1, 0};
+	int r;
+
+	if (wd && wd / 2 < 1000000) {
+		tick.tv_sec = 0;
+		tick.tv_nsec = (long)(wd / 2) * 1000;
+	}
+	r = imad_fan_setup(d, err, sizeof(err));
+	if (r < 0) {
+		imad_log(LOG_ERR, "%s", err);
+		return 3;
+	}
+	r = imad_fan_start(d);
+	if (r < 0) {
+		imad_log(LOG_ERR, "cannot start threads: %s", strerror(-r));
+		return 3;
+	}
+	write_status(d, "running");
+	imad_log(LOG_INFO, "running: mode %s, %zu watch(es), policy %s, pid %d",
+		 imad_mode_name(d->cfg.mode), d->cfg.n_watch, d->policy->source, (int)d->self);
+	imad_notify("READY=1\nSTATUS=enforcing");
+	imad_log_started();
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	for (;;) {
+		int sig = sigtimedwait(&set, NULL, &tick);
+
+		if (sig == SIGTERM || sig == SIGINT) {
+			imad_log(LOG_INFO, "%s: stopping", strsignal(sig));
+			break;
+		}
+		if (sig == SIGHUP) {
+			if (!d->cfg.reload) {
+				imad_log(LOG_WARNING,
+					 "SIGHUP: policy reload not allowed (write-once; set "
+					 "reload = yes or --reload); the policy is unchanged");
+			} else if (imad_policy_load(d, err, sizeof(err)) < 0) {
+				atomic_fetch_add(&d->st.reload_failed, 1);
+				imad_log(LOG_ERR, "SIGHUP: %s; the previous policy stays active",
+					 err);
+			} else {
+				atomic_fetch_add(&d->st.reloads, 1);
+				imad_log(LOG_INFO, "SIGHUP: policy reloaded (generation %u)",
+					 d->policy_gen);
+			}
+		}
+		if (!imad_fan_healthy(d)) {
+			imad_log_rl(LOG_ERR, "event reader stalled: not feeding the watchdog");
+		} else if (wd) {
+			imad_notify("WATCHDOG=1");
+		}
+		write_status(d, "running");
+	}
+	imad_notify("STOPPING=1");
+	imad_fan_stop(d);
+	write_status(d, "stopped");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct imad d;
+	char err[1024];
+	int ex = 0, r;
+	sigset_t set;
+
+	memset(&d, 0, sizeof(d));
+	d.cfg.mode = IMAD_MODE_ENFORCE;
+	d.cfg.pcr = -1;
+	d.cfg.deadline_ms = IMAD_DEFAULT_DEADLINE;
+	d.cfg.cache_entries = IMAD_DEFAULT_CACHE;
+	r = parse_args(&d.cfg, argc, argv, &ex);
+	if (r != 0) {
+		free_config(&d.cfg);
+		return ex;
+	}
+	if (!d.cfg.keys_dir)
+		set_str(&d.cfg.keys_dir, IMAD_DEFAULT_KEYS);
+	if (!d.cfg.runtime_dir)
+		set_str(&d.cfg.runtime_dir, IMAD_DEFAULT_RUNDIR);
+	if (!d.cfg.template_name)
+		set_str(&d.cfg.template_name, "ima-ng");
+	if (!d.cfg.hash_name)
+		set_str(&d.cfg.hash_name, "sha256");
+	if (d.cfg.pcr < 0)
+		d.cfg.pcr = kernel_ima_active() ? 11 : 10;
+	if (d.cfg.check_config == 2) {
+		ex = print_status(&d.cfg);
+		free_config(&d.cfg);
+		return ex;
+	}
+	imad_log_init(d.cfg.foreground || d.cfg.check_config);
+
+	if (d.cfg.pcr == 10 && kernel_ima_active()) {
+		imad_log(LOG_ERR, "--pcr 10 refused: kernel IMA is active and owns PCR 10");
+		free_config(&d.cfg);
+		return 2;
+	}
+	if (d.cfg.tpm) {
+		imad_log(LOG_ERR,
+			 "--tpm: TPM PCR extension is not implemented in this build "
+			 "(partial feature: the software PCR in the runtime directory only)");
+		free_config(&d.cfg);
+		return 2;
+	}
+	if (!d.cfg.n_watch && !d.cfg.check_config) {
+		imad_log(LOG_ERR, "nothing to watch: give --watch PATH (or watch = PATH)");
+		free_config(&d.cfg);
+		return 2;
+	}
+
+	d.self = getpid();
+	pthread_mutex_init(&d.policy_lock, NULL);
+	r = setup(&d, err, sizeof(err));
+	if (r < 0) {
+		imad_log(LOG_ERR, "%s", err);
+		ex = 2;
+		goto out;
+	}
+	if (d.cfg.check_config) {
+		ex = check_config(&d);
+		goto out;
+	}
+
+	if (mkdir(d.cfg.runtime_dir, 0755) < 0 && errno != EEXIST) {
+		imad_log(LOG_ERR, "runtime directory '%s': %m", d.cfg.runtime_dir);
+		ex = 3;
+		goto out;
+	}
+	imad_policy_write_runtime(&d);
+	r = imad_measure_open(&d, err, sizeof(err));
+	if (r < 0) {
+		imad_log(LOG_ERR, "%s", err);
+		ex = 3;
+		goto out;
+	}
+	r = imad_cache_new(d.cfg.cache_entries, &d.cache);
+	if (r < 0) {
+		ex = 3;
+		goto out;
+	}
+
+	/* the main thread takes these with sigtimedwait(); every thread inherits the mask */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	{
+		static const int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGQUIT};
+		struct sigaction sa = {.sa_handler = fatal_handler, .sa_flags = SA_RESETHAND};
+		for (size_t i = 0; i < ELEMENTSOF(fatal); i++)
+			sigaction(fatal[i], &sa, NULL);
+	}
+	ex = run(&d);
+out:
+	imad_measure_close(&d);
+	imad_cache_free(d.cache);
+	imad_policy_release_all(&d);
+	imactl_keyring_free(d.keys);
+	imactl_secret_free(d.evm_key);
+	imactl_ctx_free(d.ctx);
+	free_config(&d.cfg);
+	return ex;
+}
