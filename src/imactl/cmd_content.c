@@ -132,7 +132,6 @@ struct content {
 	imactl_key *key;
 	imactl_keyring *ring;
 	struct bulk bulk;
-	bool json_first;
 };
 
 static int on_opt(void *ud, int id, const char *arg)
@@ -280,36 +279,15 @@ static long read_sigfile(const char *path, uint8_t *buf, size_t cap)
 static void report(struct content *c, const char *path, int r, const char *status,
 		   const uint8_t *value, size_t vlen, const char *detail)
 {
-	bulk_lock(&c->bulk);
-	if (c->json) {
-		printf("%s\n    {\"path\": ", c->json_first ? "" : ",");
-		c->json_first = false;
-		json_str(stdout, path);
-		printf(", \"status\": \"%s\"", status);
-		if (value) {
-			printf(", \"value\": \"");
-			print_hex(stdout, value, vlen);
-			printf("\"");
-		}
-		if (detail) {
-			printf(", \"%s\": ", r < 0 ? "error" : "detail");
-			json_str(stdout, detail);
-		}
-		printf("}");
-	} else if (r < 0) {
-		fprintf(stderr, "%s: %s: %s\n", c->prog, path,
-			detail ? detail : imactl_strerror(r));
-	} else if (c->print && value) {
-		print_hex(stdout, value, vlen);
-		printf(" %s\n", path);
-	} else if (c->verbose || c->mode == MODE_VERIFY) {
-		if (c->mode == MODE_VERIFY && !c->verbose && c->walk.recursive)
-			; /* bulk verify: failures and the summary only */
-		else
-			printf("%s: %s%s%s\n", path, status, detail ? " " : "",
-			       detail ? detail : "");
-	}
-	bulk_unlock(&c->bulk);
+	struct report_opts o = {
+		.prog = c->prog,
+		.json = c->json,
+		.print = c->print,
+		.verbose = c->verbose,
+		.show_ok = c->mode == MODE_VERIFY && !c->walk.recursive,
+	};
+
+	bulk_report(&c->bulk, &o, path, r, status, value, vlen, detail);
 }
 
 static int visit(void *ud, int fd, const char *path, const struct stat *st)
@@ -476,7 +454,6 @@ static int run(enum mode mode, int argc, char **argv)
 					    : "imactl verify",
 		.algo = IMACTL_HASH_SHA256,
 		.pass = {.pass_fd = -1, .env = env, .prompt = true},
-		.json_first = true,
 	};
 	const struct opt_spec *spec = mode == MODE_HASH	  ? hash_opts
 				      : mode == MODE_SIGN ? sign_opts

@@ -149,7 +149,6 @@ struct evmrun {
 	imactl_key *key;
 	imactl_keyring *ring;
 	struct bulk bulk;
-	bool json_first;
 	const char *ima_name, *evm_name;
 };
 
@@ -339,32 +338,15 @@ static int on_opt(void *ud, int id, const char *arg)
 static void report(struct evmrun *e, const char *path, int r, const char *status,
 		   const uint8_t *value, size_t vlen, const char *detail)
 {
-	bulk_lock(&e->bulk);
-	if (e->json) {
-		printf("%s\n    {\"path\": ", e->json_first ? "" : ",");
-		e->json_first = false;
-		json_str(stdout, path);
-		printf(", \"status\": \"%s\"", status);
-		if (value) {
-			printf(", \"value\": \"");
-			print_hex(stdout, value, vlen);
-			printf("\"");
-		}
-		if (detail) {
-			printf(", \"%s\": ", r < 0 ? "error" : "detail");
-			json_str(stdout, detail);
-		}
-		printf("}");
-	} else if (r < 0) {
-		fprintf(stderr, "%s: %s: %s\n", e->prog, path,
-			detail ? detail : imactl_strerror(r));
-	} else if (e->print && value) {
-		print_hex(stdout, value, vlen);
-		printf(" %s\n", path);
-	} else if (e->verbose) {
-		printf("%s: %s%s%s\n", path, status, detail ? " " : "", detail ? detail : "");
-	}
-	bulk_unlock(&e->bulk);
+	struct report_opts o = {
+		.prog = e->prog,
+		.json = e->json,
+		.print = e->print,
+		.verbose = e->verbose,
+		.show_ok = false,
+	};
+
+	bulk_report(&e->bulk, &o, path, r, status, value, vlen, detail);
 }
 
 /* --imahash / --imasig / fix: the content value first, so EVM covers it. */
@@ -591,7 +573,6 @@ static int run(enum evm_mode mode, int argc, char **argv)
 		.algo = IMACTL_HASH_SHA256,
 		.hmackey_fd = -1,
 		.pass = {.pass_fd = -1, .env = env, .prompt = true},
-		.json_first = true,
 	};
 	size_t n = 0;
 	int optind_ = 0, r, rc;

@@ -185,6 +185,7 @@ void bulk_init(struct bulk *b, const char *prog, const char *verb, bool quiet)
 	b->verb = verb;
 	pthread_mutex_init(&b->out_lock, NULL);
 	b->progress = !quiet && isatty(STDERR_FILENO);
+	b->json_first = true;
 	b->t0 = now_seconds();
 }
 
@@ -307,4 +308,35 @@ long read_small_file(const char *path, uint8_t *buf, size_t cap)
 		len += (size_t)k;
 	}
 	return -EMSGSIZE;
+}
+
+void bulk_report(struct bulk *b, const struct report_opts *o, const char *path, int r,
+		 const char *status, const uint8_t *value, size_t vlen, const char *detail)
+{
+	bulk_lock(b);
+	if (o->json) {
+		printf("%s\n    {\"path\": ", b->json_first ? "" : ",");
+		b->json_first = false;
+		json_str(stdout, path);
+		printf(", \"status\": \"%s\"", status);
+		if (value) {
+			printf(", \"value\": \"");
+			print_hex(stdout, value, vlen);
+			printf("\"");
+		}
+		if (detail) {
+			printf(", \"%s\": ", r < 0 ? "error" : "detail");
+			json_str(stdout, detail);
+		}
+		printf("}");
+	} else if (r < 0) {
+		fprintf(stderr, "%s: %s: %s\n", o->prog, path,
+			detail ? detail : imactl_strerror(r));
+	} else if (o->print && value) {
+		print_hex(stdout, value, vlen);
+		printf(" %s\n", path);
+	} else if (o->verbose || o->show_ok) {
+		printf("%s: %s%s%s\n", path, status, detail ? " " : "", detail ? detail : "");
+	}
+	bulk_unlock(b);
 }

@@ -40,7 +40,21 @@ struct bulk {
 	pthread_t progress_thread;
 	bool thread_running;
 	double t0;
+	bool json_first; /* no JSON file object printed yet */
 };
+
+/* How per-file results are printed (text or JSON), shared by the bulk commands. */
+struct report_opts {
+	const char *prog;
+	bool json;    /* one JSON object per file, in a "files" array */
+	bool print;   /* -n: "VALUE PATH" lines on stdout */
+	bool verbose; /* a line per file */
+	bool show_ok; /* a line per successful file even without verbose */
+};
+
+/* Report one file's outcome (r < 0: failure, detail on stderr), under the output lock. */
+void bulk_report(struct bulk *b, const struct report_opts *o, const char *path, int r,
+		 const char *status, const uint8_t *value, size_t vlen, const char *detail);
 
 void bulk_init(struct bulk *b, const char *prog, const char *verb, bool quiet);
 void bulk_start(struct bulk *b);
