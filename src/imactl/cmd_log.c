@@ -528,6 +528,7 @@ static void usage(FILE *f)
 		   "--json)\n"
 		   "  verify   re-check template digests, signatures; replay every bank against "
 		   "reference PCRs\n"
+		   "  check    check entries against a golden list (--golden FILE)\n"
 		   "\nFILE defaults to " IMA_LOG_DEFAULT ".\n");
 }
 
@@ -574,6 +575,8 @@ int cmd_log(int argc, char **argv)
 			path = argv[1 + optind_ret];
 		return do_verify(&a, path);
 	}
+	if (!strcmp(argv[1], "check"))
+		return cmd_log_check(argc - 1, argv + 1);
 	fprintf(stderr, "imactl log: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

@@ -16,6 +16,10 @@ int cmd_bootaggr(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+/* attestation: TPM quotes, golden lists (issue 5) */
+int cmd_attest(int argc, char **argv);
+int cmd_golden(int argc, char **argv);
+int cmd_log_check(int argc, char **argv);
 
 /* The evmctl personality (src/evmctl/main.c). */
 int evmctl_main(int argc, char **argv);
