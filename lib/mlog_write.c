@@ -67,6 +67,7 @@ struct imactl_mlog_writer {
 	off_t bin_size, ascii_size;
 	bool broken;	 /* an append could not be undone */
 	bool status_old; /* count/violations/pcrs files lag behind */
+	int sync;	 /* enum imactl_mlog_sync */
 	struct template_desc t;
 	unsigned int pcr;
 	int hash_algo;
@@ -543,6 +544,10 @@ written:
 	w->count++;
 	if (violation)
 		w->violations++;
+	if (w->sync == IMACTL_MLOG_SYNC_DEFERRED) {
+		w->status_old = true; /* imactl_mlog_writer_flush() rewrites them */
+		return 0;
+	}
 	return write_status(w, reterr);
 }
 
@@ -559,7 +564,8 @@ static int add_locked(imactl_mlog_writer *w, const struct meas *m, imactl_diag *
 		return r;
 	/* ima_add_template_entry(): "hash_exists", not added again */
 	if (!m->violation && set_has(w, tdigest))
-		return w->status_old ? write_status(w, reterr) : 0;
+		return w->status_old && w->sync == IMACTL_MLOG_SYNC_EACH ? write_status(w, reterr)
+									 : 0;
 	return commit_entry(w, tdigest, m->violation, false, reterr);
 }
 
@@ -609,6 +615,32 @@ int imactl_mlog_writer_add_violation(imactl_mlog_writer *w, const char *path, im
 	m.ng_algo = w->hash_algo;
 	pthread_mutex_lock(&w->lock);
 	r = add_locked(w, &m, reterr);
+	pthread_mutex_unlock(&w->lock);
+	return r;
+}
+
+int imactl_mlog_writer_set_sync(imactl_mlog_writer *w, int mode)
+{
+	if (!w || (mode != IMACTL_MLOG_SYNC_EACH && mode != IMACTL_MLOG_SYNC_DEFERRED))
+		return -EINVAL;
+	pthread_mutex_lock(&w->lock);
+	w->sync = mode;
+	pthread_mutex_unlock(&w->lock);
+	return 0;
+}
+
+int imactl_mlog_writer_flush(imactl_mlog_writer *w, imactl_diag *reterr)
+{
+	int r = 0;
+
+	if (!w)
+		return diag_fail(reterr, -EINVAL, "flush: missing argument");
+	pthread_mutex_lock(&w->lock);
+	if (w->status_old && !w->broken) {
+		r = write_status(w, reterr);
+		if (r == 0)
+			r = 1;
+	}
 	pthread_mutex_unlock(&w->lock);
 	return r;
 }

@@ -30,6 +30,21 @@
  * reports that as "match-ahead".  Nothing is fsync'ed per entry;
  * imactl_mlog_writer_free() fsyncs the lists.
  *
+ * Deferred status files (imactl_mlog_writer_set_sync(w,
+ * IMACTL_MLOG_SYNC_DEFERRED)): entries are still appended to both lists per
+ * entry, exactly as above, but runtime_measurements_count, violations and the
+ * pcrs-* files are replaced only by imactl_mlog_writer_flush() (which the
+ * caller runs from a timer or an idle point, e.g. every 100 ms) and by
+ * imactl_mlog_writer_free().  Rewriting those files is what an entry costs
+ * (several hundred microseconds against a few for the appends); a daemon that
+ * measures on a hot path defers it.  The invariant is the same, the distance
+ * is larger: after a crash the lists may be ahead of the status files by the
+ * entries added since the last flush (again "match-ahead" for `imactl log
+ * verify`, with the replay matching the pcrs-* value at an earlier entry),
+ * never behind: a status file is only ever written from values whose entries
+ * are already in both lists.  Between flushes a reader of the runtime
+ * directory sees a count and PCR values that lag the lists the same way.
+ *
  * Like the kernel (ima_queue.c ima_add_template_entry()), an entry whose
  * template digest is already in the list for the same PCR is not added again
  * (imactl_mlog_writer_add() returns 0; the count does not change).
@@ -126,8 +141,10 @@ int imactl_mlog_writer_open(imactl_ctx *ctx, const imactl_mlog_writer_opts *o,
  *  - appending to a list failed: the partial append was truncated away;
  *    nothing was added or extended;
  *  - replacing runtime_measurements_count, violations or a pcrs-* file
- *    failed: the entry IS in both lists and extended in memory; the files
- *    are rewritten by the next call (or by imactl_mlog_writer_free()).
+ *    failed (IMACTL_MLOG_SYNC_EACH only; deferred mode does not touch them
+ *    here): the entry IS in both lists and extended in memory; the files
+ *    are rewritten by the next call, imactl_mlog_writer_flush() or
+ *    imactl_mlog_writer_free().
  *    Retrying the same measurement is harmless (a duplicate is not added),
  *    retrying a violation records it twice.
  */
@@ -152,7 +169,32 @@ int imactl_mlog_writer_pcr(imactl_mlog_writer *w, int bank, uint8_t *out);
 /** imactl_mlog_writer_count() - entries in the list, boot_aggregate included. */
 size_t imactl_mlog_writer_count(imactl_mlog_writer *w);
 
-/** imactl_mlog_writer_free() - fsync the lists, close; NULL is a no-op. */
+/* When the status files (count, violations, pcrs-*) are rewritten. */
+enum imactl_mlog_sync {
+	IMACTL_MLOG_SYNC_EACH = 0,     /* with every entry (the default) */
+	IMACTL_MLOG_SYNC_DEFERRED = 1, /* by imactl_mlog_writer_flush() and _free() only */
+};
+
+/**
+ * imactl_mlog_writer_set_sync() - choose when the status files are rewritten
+ * (enum imactl_mlog_sync).  Switching to IMACTL_MLOG_SYNC_EACH does not
+ * rewrite lagging files by itself: the next entry or flush does.
+ * Returns 0, or -EINVAL (no writer, unknown mode).
+ */
+int imactl_mlog_writer_set_sync(imactl_mlog_writer *w, int mode);
+
+/**
+ * imactl_mlog_writer_flush() - rewrite runtime_measurements_count, violations
+ * and the pcrs-* files if they lag the lists (deferred mode, or an earlier
+ * failed rewrite).  Thread-safe; cheap when nothing lags (one mutex).
+ * Returns 1 when the files were rewritten, 0 when nothing lagged, or a
+ * negative errno from the file system (the diag names the file; the files
+ * stay marked lagging and the next flush retries).
+ */
+int imactl_mlog_writer_flush(imactl_mlog_writer *w, imactl_diag *reterr);
+
+/** imactl_mlog_writer_free() - rewrite lagging status files, fsync the lists, close; NULL is a
+ * no-op. */
 void imactl_mlog_writer_free(imactl_mlog_writer *w);
 
 #ifdef __cplusplus

@@ -189,6 +189,46 @@ void imad_cache_invalidate(struct imad_cache *c, uint64_t dev, uint64_t ino)
 	pthread_mutex_unlock(&c->lock);
 }
 
+int imad_cache_settled(struct imad_cache *c, const struct imad_key *k, unsigned int gen,
+		       uint32_t hook)
+{
+	struct node *n;
+	int ok = 0;
+
+	pthread_mutex_lock(&c->lock);
+	n = *find(c, k->dev, k->ino);
+	if (n && n->e.gen == gen && (n->e.settled & hook) == hook &&
+	    memcmp(&n->e.key, k, sizeof(*k)) == 0) {
+		if (c->head != n) {
+			lru_unlink(c, n);
+			lru_push(c, n);
+		}
+		ok = 1;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return ok;
+}
+
+void imad_cache_settle(struct imad_cache *c, const struct imad_entry *e, uint32_t hook)
+{
+	struct node *n;
+	struct imad_entry copy;
+
+	pthread_mutex_lock(&c->lock);
+	n = *find(c, e->key.dev, e->key.ino);
+	if (n) {
+		/* in place: a worker may have added results since @e was copied out */
+		if (n->e.gen == e->gen && memcmp(&n->e.key, &e->key, sizeof(e->key)) == 0)
+			n->e.settled |= hook;
+		pthread_mutex_unlock(&c->lock);
+		return;
+	}
+	pthread_mutex_unlock(&c->lock);
+	copy = *e;
+	copy.settled |= hook;
+	imad_cache_store(c, &copy);
+}
+
 void imad_cache_clear(struct imad_cache *c)
 {
 	pthread_mutex_lock(&c->lock);

@@ -221,6 +221,41 @@ static void put_appr(struct imad_entry *e, const struct imad_appr *a)
 
 /* ---- the decision ---------------------------------------------------------- */
 
+static uint32_t event_hook(const struct imad_event *ev)
+{
+	if (ev->mask & FAN_OPEN_EXEC_PERM)
+		return IMAD_HOOK_BPRM;
+	return ev->exec_open ? IMAD_HOOK_EXEC_OPEN : IMAD_HOOK_READ;
+}
+
+/*
+ * The event's hook came out "allow, nothing to do" from the cache entry alone
+ * (measured, audited, appraised and passed, or no rule): under a policy that
+ * looks only at the file, every later event of this hook on this (dev, ino,
+ * mtime, ctime, size) and generation ends the same way, so the reader may
+ * answer it after one fstat and one lookup (imad_settled()).  The MMAP_CHECK
+ * approximation is part of the read hook's decision and depends on the
+ * content only, so it settles with it.
+ */
+static void settle(struct imad *d, const struct imad_event *ev, const struct imad_policy *pol,
+		   const struct imad_entry *e)
+{
+	if (atomic_load(&d->settle_gen) == pol->gen && e->gen == pol->gen)
+		imad_cache_settle(d->cache, e, event_hook(ev));
+}
+
+int imad_settled(struct imad *d, const struct imad_event *ev)
+{
+	unsigned int gen = atomic_load(&d->settle_gen);
+
+	if (!gen || ev->have_stat != 1)
+		return 0;
+	if (!imad_cache_settled(d->cache, &ev->key, gen, event_hook(ev)))
+		return 0;
+	atomic_fetch_add(&d->st.cache_hits, 1);
+	return 1;
+}
+
 int imad_decide(struct imad *d, struct imad_event *ev, int may_block, struct imad_outcome *out)
 {
 	struct imad_policy *pol;
@@ -309,6 +344,7 @@ int imad_decide(struct imad *d, struct imad_event *ev, int may_block, struct ima
 	if (e.gen != pol->gen) {
 		/* a new policy: earlier appraisals were under other rules */
 		memset(e.appr, 0, sizeof(e.appr));
+		e.settled = 0;
 		e.gen = pol->gen;
 	}
 
@@ -344,6 +380,8 @@ int imad_decide(struct imad *d, struct imad_event *ev, int may_block, struct ima
 	if (d->cfg.mode == IMAD_MODE_OFF)
 		acts &= ~IMACTL_POLICY_ACT_APPRAISE;
 	if (!acts) {
+		if (!may_block)
+			settle(d, ev, pol, &e);
 		imad_policy_put(pol);
 		return 0;
 	}
@@ -357,8 +395,11 @@ int imad_decide(struct imad *d, struct imad_event *ev, int may_block, struct ima
 		need_appraise = ap == NULL;
 	}
 
-	if (!need_measure && !need_audit && !need_appraise)
+	if (!need_measure && !need_audit && !need_appraise) {
+		if (!may_block && (!ap || ap->pass))
+			settle(d, ev, pol, &e);
 		goto verdict;
+	}
 	if (!may_block) {
 		imad_policy_put(pol);
 		return IMAD_NEED_WORK;

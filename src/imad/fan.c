@@ -5,9 +5,13 @@
  * mounts holding each --watch path.
  *
  * Threads:
- *   reader    reads events; allows its own pid; answers what the cache and the
- *             policy settle without touching content (the fast path); hands
- *             the rest to a worker.  Reply first, then log.
+ *   reader    reads events (a blocking read(), as a bare listener does: no
+ *             poll() per event); allows its own pid; answers an event whose
+ *             cache entry is settled for its hook after one fstat() and one
+ *             lookup (imad_settled(): no policy evaluation, no /proc, no
+ *             thread hand-off); answers what the cache and the policy settle
+ *             without touching content (the fast path); hands the rest to a
+ *             worker.  Reply first, then log.
  *   workers   one per CPU: hash, measure, appraise, reply, then log.
  *   deadline  answers an event still unanswered after --deadline-ms with the
  *             configured fail-open/fail-closed verdict; a worker that finishes
@@ -16,16 +20,19 @@
  * Release: stopping, or a fatal signal, dup2()s /dev/null over the group fd.
  * The group's last reference goes away, the kernel allows every pending
  * permission event, and the fd number stays taken so that no late reply can
- * land in a file that reused it.
+ * land in a file that reused it.  A reader blocked in read() holds a
+ * reference too: stopping interrupts it with SIGUSR1 (a no-op handler
+ * without SA_RESTART; only the reader leaves SIGUSR1 unblocked) until it has
+ * returned; a fatal signal ends the process, which drops it.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/fanotify.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
@@ -60,6 +67,7 @@ struct imad_fan {
 	unsigned int nworkers;
 	int started;
 	atomic_ullong heartbeat_ns;
+	atomic_int in_read; /* the reader waits in read(): idle, not stuck */
 
 	pthread_mutex_t qlock;
 	pthread_cond_t qcond;
@@ -142,7 +150,7 @@ int imad_fan_setup(struct imad *d, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot open /dev/null or an eventfd: %m");
 		return -errno;
 	}
-	f->fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK | FAN_UNLIMITED_QUEUE,
+	f->fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_UNLIMITED_QUEUE,
 			      O_RDONLY | O_LARGEFILE | O_CLOEXEC);
 	if (f->fd < 0) {
 		r = -errno;
@@ -411,13 +419,20 @@ static void handle(struct imad_fan *f, const struct fanotify_event_metadata *md)
 	ev.fd = md->fd;
 	ev.pid = md->pid;
 	ev.mask = md->mask;
-	ev.t0_ns = imad_now_ns();
 	if (imad_event_stat(&ev) == 0) {
 		if (md->mask & FAN_OPEN_EXEC_PERM)
 			exec_note(f, &ev);
 		else
 			ev.exec_open = exec_match(f, &ev);
+		if (imad_settled(d, &ev)) {
+			/* the cached fast path: fstat + one lookup + reply */
+			reply(f, ev.fd, IMAD_ALLOW);
+			atomic_fetch_add(&d->st.allowed, 1);
+			close(ev.fd);
+			return;
+		}
 	}
+	ev.t0_ns = imad_now_ns();
 	o.path[0] = '\0';
 	o.detail[0] = '\0';
 	o.audit_rule = o.breakglass = o.fixed = 0;
@@ -439,24 +454,24 @@ static void *reader_main(void *arg)
 	struct imad *d = f->d;
 	_cleanup_free_ char *buf = malloc(READ_BUFSIZE);
 
+	sigset_t usr1;
+
 	if (!buf)
 		return NULL;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
 	while (!atomic_load(&d->stopping)) {
-		struct pollfd pfd[2] = {{f->fd, POLLIN, 0}, {f->wake, POLLIN, 0}};
 		ssize_t n;
 
 		atomic_store(&f->heartbeat_ns, imad_now_ns());
-		if (poll(pfd, 2, 1000) < 0 && errno != EINTR)
-			break;
-		if (pfd[1].revents)
-			break;
-		if (!pfd[0].revents)
-			continue;
+		atomic_store(&f->in_read, 1);
 		n = read(f->fd, buf, READ_BUFSIZE);
+		atomic_store(&f->in_read, 0);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;
+			continue; /* SIGUSR1: stopping is checked above */
 		if (n <= 0)
-			break; /* EOF: the group fd was replaced by /dev/null */
+			break; /* EOF or EBADF: the group fd was replaced by /dev/null */
 		for (const struct fanotify_event_metadata *md = (void *)buf; FAN_EVENT_OK(md, n);
 		     md = FAN_EVENT_NEXT(md, n)) {
 			if (md->vers != FANOTIFY_METADATA_VERSION) {
@@ -477,11 +492,24 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
+static void wake_handler(int sig)
+{
+	(void)sig;
+}
+
 int imad_fan_start(struct imad *d)
 {
 	struct imad_fan *f = d->fan;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	struct sigaction sa = {.sa_handler =
+				       wake_handler}; /* no SA_RESTART: read() returns EINTR */
+	sigset_t usr1;
 
+	sigaction(SIGUSR1, &sa, NULL);
+	/* only the reader takes SIGUSR1 (it unblocks it itself) */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &usr1, NULL);
 	f->nworkers = d->cfg.workers ? d->cfg.workers : (ncpu > 0 ? (unsigned int)ncpu : 1);
 	if (f->nworkers > ELEMENTSOF(f->workers))
 		f->nworkers = ELEMENTSOF(f->workers);
@@ -505,7 +533,8 @@ int imad_fan_healthy(struct imad *d)
 
 	if (!f || !f->started)
 		return 0;
-	return now - atomic_load(&f->heartbeat_ns) < limit;
+	/* waiting in read() is idle, not stalled: the kernel has nothing for it */
+	return atomic_load(&f->in_read) || now - atomic_load(&f->heartbeat_ns) < limit;
 }
 
 void imad_fan_stop(struct imad *d)
@@ -521,9 +550,22 @@ void imad_fan_stop(struct imad *d)
 		dup2(f->devnull, f->fd);
 	if (f->started) {
 		if (write(f->wake, &one, sizeof(one)) < 0) {
-			/* the reader also stops on EOF from /dev/null */
+			/* unused by the reader now; kept for its fd slot */
 		}
-		pthread_join(f->reader, NULL);
+		/* interrupt the reader's read() until it has let go of the group */
+		for (;;) {
+			struct timespec ts;
+
+			pthread_kill(f->reader, SIGUSR1);
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 20 * 1000000;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			if (pthread_timedjoin_np(f->reader, NULL, &ts) == 0)
+				break;
+		}
 		pthread_mutex_lock(&f->qlock);
 		f->qstop = 1;
 		pthread_cond_broadcast(&f->qcond);

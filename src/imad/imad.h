@@ -43,6 +43,7 @@ int imad_mode_parse(const char *s);
 #define IMAD_DEFAULT_KEYS     "/etc/keys/ima"
 #define IMAD_DEFAULT_DEADLINE 10000 /* ms */
 #define IMAD_DEFAULT_CACHE    65536 /* entries */
+#define IMAD_MLOG_FLUSH_MS    100   /* status files of the measurement list lag at most this */
 
 /* Configuration: every field has a command-line option and a config key (main.c). */
 struct imad_config {
@@ -111,6 +112,8 @@ struct imad {
 	pthread_mutex_t policy_lock;
 	struct imad_policy *policy; /* current generation, swapped under policy_lock */
 	unsigned int policy_gen;
+	/* policy_gen when the current policy looks at nothing but the file, else 0 */
+	atomic_uint settle_gen;
 
 	struct imad_cache *cache;
 	struct imad_measure *measure;
@@ -154,7 +157,20 @@ struct imad_entry {
 	uint32_t measured_pcrs;
 	int audited;
 	int elf_dso; /* -1 unknown, 0/1 */
+	/*
+	 * IMAD_HOOK_* bits: that hook settled to "allow, nothing left to do"
+	 * under policy generation gen, which depends on nothing but the file
+	 * (no uid/gid/subj_ rule): the reader answers it from here alone.
+	 */
+	uint32_t settled;
 	struct imad_appr appr[IMAD_APPR_SLOTS];
+};
+
+/* Hooks of a permission event, for imad_entry.settled. */
+enum {
+	IMAD_HOOK_BPRM = 1u << 0,      /* FAN_OPEN_EXEC_PERM */
+	IMAD_HOOK_EXEC_OPEN = 1u << 1, /* the FAN_OPEN_PERM of an exec */
+	IMAD_HOOK_READ = 1u << 2,      /* any other FAN_OPEN_PERM */
 };
 
 int imad_cache_new(size_t max, struct imad_cache **ret);
@@ -164,6 +180,14 @@ int imad_cache_lookup(struct imad_cache *c, const struct imad_key *k, struct ima
 /* Insert or replace. */
 void imad_cache_store(struct imad_cache *c, const struct imad_entry *e);
 void imad_cache_invalidate(struct imad_cache *c, uint64_t dev, uint64_t ino);
+/* 1 when @k's entry is of generation @gen with every bit of @hook settled (counts as a use). */
+int imad_cache_settled(struct imad_cache *c, const struct imad_key *k, unsigned int gen,
+		       uint32_t hook);
+/*
+ * Mark @hook settled in the entry for @e's key if it is still keyed the same
+ * and of @e's generation; with no entry for (dev, ino), insert @e so marked.
+ */
+void imad_cache_settle(struct imad_cache *c, const struct imad_entry *e, uint32_t hook);
 void imad_cache_clear(struct imad_cache *c);
 size_t imad_cache_size(struct imad_cache *c);
 
@@ -203,6 +227,8 @@ struct imad_outcome {
 };
 
 int imad_decide(struct imad *d, struct imad_event *ev, int may_block, struct imad_outcome *out);
+/* The reader's fast path after fstat: 1 when the cache settles @ev as allowed (nothing else). */
+int imad_settled(struct imad *d, const struct imad_event *ev);
 /* The last writer closed @fd: keep an appraised file's hash current (ima_update_xattr()). */
 int imad_update_on_close(struct imad *d, struct imad_event *ev, char *detail, size_t detail_len);
 int imad_event_stat(struct imad_event *ev);
@@ -226,6 +252,8 @@ int imad_fix(struct imad *d, int fd, struct imad_entry *e, char *detail, size_t 
 /* ---- measure.c ---- */
 int imad_measure_open(struct imad *d, char *err, size_t errlen);
 void imad_measure_close(struct imad *d);
+/* Rewrite the count/violations/pcrs-* files if entries were added since the last flush. */
+void imad_measure_flush(struct imad *d);
 /* Add a measurement; 0, or a negative errno (logged by the caller). */
 int imad_measure_add(struct imad *d, int fd, int pcr, const char *template_name, const char *path,
 		     int algo, const uint8_t *digest, const uint8_t *sig, size_t sig_len);

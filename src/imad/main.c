@@ -626,14 +626,15 @@ static int run(struct imad *d)
 {
 	sigset_t set;
 	char err[1024];
-	uint64_t wd = imad_watchdog_usec();
-	struct timespec tick = {1, 0};
+	uint64_t wd = imad_watchdog_usec(), period_ns = 1000000000ull, last_ns;
+	/* the measurement list's status files are flushed every tick, the rest once a period */
+	struct timespec tick = {0, IMAD_MLOG_FLUSH_MS * 1000000L};
 	int r;
 
-	if (wd && wd / 2 < 1000000) {
-		tick.tv_sec = 0;
-		tick.tv_nsec = (long)(wd / 2) * 1000;
-	}
+	if (wd && wd / 2 < 1000000)
+		period_ns = wd / 2 * 1000;
+	if (period_ns < (uint64_t)tick.tv_nsec)
+		tick.tv_nsec = (long)period_ns;
 	r = imad_fan_setup(d, err, sizeof(err));
 	if (r < 0) {
 		imad_log(LOG_ERR, "%s", err);
@@ -654,8 +655,10 @@ static int run(struct imad *d)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	last_ns = imad_now_ns();
 	for (;;) {
 		int sig = sigtimedwait(&set, NULL, &tick);
+		uint64_t now;
 
 		if (sig == SIGTERM || sig == SIGINT) {
 			imad_log(LOG_INFO, "%s: stopping", strsignal(sig));
@@ -676,6 +679,11 @@ static int run(struct imad *d)
 					 d->policy_gen);
 			}
 		}
+		imad_measure_flush(d);
+		now = imad_now_ns();
+		if (sig != SIGHUP && now - last_ns < period_ns)
+			continue;
+		last_ns = now;
 		if (!imad_fan_healthy(d)) {
 			imad_log_rl(LOG_ERR, "event reader stalled: not feeding the watchdog");
 		} else if (wd) {
@@ -685,6 +693,7 @@ static int run(struct imad *d)
 	}
 	imad_notify("STOPPING=1");
 	imad_fan_stop(d);
+	imad_measure_flush(d);
 	write_status(d, "stopped");
 	return 0;
 }

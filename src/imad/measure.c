@@ -11,6 +11,11 @@
  *  - the file digest is always ima_hash (--hash); the kernel logs the digest
  *    with the algorithm security.ima names.  A file whose appraisal hashed it
  *    with another algorithm is hashed again for the list;
+ *  - runtime_measurements_count, violations and pcrs-* are rewritten by
+ *    imad_measure_flush() (the main thread, every IMAD_MLOG_FLUSH_MS when
+ *    entries were added, and at exit), not per entry: the lists are appended
+ *    per entry and may be ahead of them by up to that long, never behind
+ *    (include/imactl/mlog_write.h, IMACTL_MLOG_SYNC_DEFERRED);
  *  - no TPM extension in this build (--tpm is refused at start-up);
  *  - no ToMToU/open-writers violations (fanotify does not say who has the
  *    file open for write).
@@ -44,8 +49,28 @@ int imad_measure_open(struct imad *d, char *err, size_t errlen)
 			 diag.msg[0] ? diag.msg : strerror(-r));
 		return r;
 	}
+	r = imactl_mlog_writer_set_sync(m.w, IMACTL_MLOG_SYNC_DEFERRED);
+	if (r < 0) {
+		snprintf(err, errlen, "measurement list: deferred status files: %s", strerror(-r));
+		imactl_mlog_writer_free(m.w);
+		m.w = NULL;
+		return r;
+	}
 	d->measure = &m;
 	return 0;
+}
+
+void imad_measure_flush(struct imad *d)
+{
+	imactl_diag diag = {0};
+	int r;
+
+	if (!d->measure || !d->measure->w)
+		return;
+	r = imactl_mlog_writer_flush(d->measure->w, &diag);
+	if (r < 0)
+		imad_log_rl(LOG_ERR, "measurement list status files: %s",
+			    diag.msg[0] ? diag.msg : strerror(-r));
 }
 
 void imad_measure_close(struct imad *d)

@@ -180,6 +180,9 @@ int imad_policy_load(struct imad *d, char *err, size_t errlen)
 	np->gen = ++d->policy_gen;
 	old = d->policy;
 	d->policy = np;
+	/* cache entries settle only under a policy that looks at the file alone */
+	atomic_store(&d->settle_gen,
+		     np->needs & (IMAD_NEED_CREDS | IMAD_NEED_SUBJ_LABEL) ? 0u : np->gen);
 	pthread_mutex_unlock(&d->policy_lock);
 	imad_policy_put(old);
 	imad_policy_write_runtime(d);

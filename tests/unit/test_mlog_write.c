@@ -276,6 +276,10 @@ static void underscore(char *dst, const char *src)
 	*dst = '\0';
 }
 
+/* The last replay_against()'s per-bank verdicts. */
+static imactl_pcr_verdict last_verdicts[4];
+static size_t last_verdicts_n;
+
 /* Replay @path against the writer's pcrs-<bank> files; returns imactl_replay_result(). */
 static int replay_against(const char *path, const char *dir, imactl_mlog_writer *w,
 			  uint64_t *ret_bad)
@@ -323,6 +327,7 @@ static int replay_against(const char *path, const char *dir, imactl_mlog_writer 
 	}
 	r = imactl_replay_result(rp);
 	*ret_bad = bad;
+	last_verdicts_n = imactl_replay_verdicts(rp, last_verdicts, ELEMENTS(last_verdicts));
 	imactl_replay_free(rp);
 	imactl_pcrs_free(ref);
 	close_list(&li);
@@ -732,6 +737,92 @@ static void test_threads(void **state)
  * under DIR/<template>/ (the custom format under DIR/custom), and DIR/clean/,
  * an ima-sig list without violations.
  */
+/*
+ * Deferred status files: the lists grow per entry, the count, violations and
+ * pcrs-* files only on flush (or free); in between the lists are ahead of
+ * them (match-ahead), never behind.
+ */
+static void test_deferred(void **state)
+{
+	char *dir = tu_mkdtemp();
+	imactl_mlog_writer *w = wopen(dir, "ima-sig", -1, "");
+	char bin[4096];
+	uint8_t dg[32] = {7};
+	imactl_diag d = {0};
+	uint64_t bad;
+	size_t len;
+	uint8_t *t;
+
+	(void)state;
+	snprintf(bin, sizeof(bin), "%s/binary_runtime_measurements", dir);
+	assert_int_equal(imactl_mlog_writer_set_sync(w, 42), -EINVAL);
+	assert_int_equal(imactl_mlog_writer_set_sync(NULL, IMACTL_MLOG_SYNC_DEFERRED), -EINVAL);
+	assert_int_equal(imactl_mlog_writer_flush(NULL, &d), -EINVAL);
+	assert_int_equal(imactl_mlog_writer_set_sync(w, IMACTL_MLOG_SYNC_DEFERRED), 0);
+	/* nothing lags right after open: the boot_aggregate's files are written */
+	assert_int_equal(imactl_mlog_writer_flush(w, &d), 0);
+	assert_file_eq(tu_path(dir, "runtime_measurements_count"), "1\n");
+
+	for (unsigned int i = 0; i < 3; i++) {
+		char path[32];
+		snprintf(path, sizeof(path), "/bin/f%u", i);
+		dg[1] = (uint8_t)i;
+		assert_int_equal(imactl_mlog_writer_add(w, path, dg, NULL, 0, &d), 0);
+	}
+	assert_int_equal(imactl_mlog_writer_add_violation(w, "/bin/v", &d), 0);
+	/* the duplicate path leaves the files alone too */
+	assert_int_equal(imactl_mlog_writer_add(w, "/bin/f0", (uint8_t[32]){7, 0}, NULL, 0, &d), 0);
+	assert_int_equal(imactl_mlog_writer_count(w), 5);
+	/* the lists have every entry ... */
+	t = tu_read(tu_path(dir, "ascii_runtime_measurements"), &len);
+	{
+		size_t lines = 0;
+		for (size_t i = 0; i < len; i++)
+			lines += t[i] == '\n';
+		assert_int_equal(lines, 5);
+	}
+	free(t);
+	/* ... the status files still say boot_aggregate only: the lists are ahead */
+	assert_file_eq(tu_path(dir, "runtime_measurements_count"), "1\n");
+	assert_file_eq(tu_path(dir, "violations"), "0\n");
+	assert_int_equal(replay_against(bin, dir, w, &bad), 0);
+	assert_int_equal(bad, 0);
+	assert_int_equal(last_verdicts_n, 2);
+	for (size_t i = 0; i < last_verdicts_n; i++) {
+		assert_int_equal(last_verdicts[i].status, IMACTL_PCR_MATCH_AHEAD);
+		assert_int_equal(last_verdicts[i].matched_at, 1);
+	}
+
+	assert_int_equal(imactl_mlog_writer_flush(w, &d), 1);
+	assert_int_equal(imactl_mlog_writer_flush(w, &d), 0);
+	assert_file_eq(tu_path(dir, "runtime_measurements_count"), "5\n");
+	assert_file_eq(tu_path(dir, "violations"), "1\n");
+	assert_int_equal(replay_against(bin, dir, w, &bad), 0);
+	for (size_t i = 0; i < last_verdicts_n; i++)
+		assert_int_equal(last_verdicts[i].status, IMACTL_PCR_MATCH);
+
+	/* back to per-entry rewriting */
+	dg[1] = 9;
+	assert_int_equal(imactl_mlog_writer_add(w, "/bin/g", dg, NULL, 0, &d), 0);
+	assert_file_eq(tu_path(dir, "runtime_measurements_count"), "5\n");
+	assert_int_equal(imactl_mlog_writer_set_sync(w, IMACTL_MLOG_SYNC_EACH), 0);
+	dg[1] = 10;
+	assert_int_equal(imactl_mlog_writer_add(w, "/bin/h", dg, NULL, 0, &d), 0);
+	assert_file_eq(tu_path(dir, "runtime_measurements_count"), "7\n");
+
+	/* free() rewrites what lags */
+	assert_int_equal(imactl_mlog_writer_set_sync(w, IMACTL_MLOG_SYNC_DEFERRED), 0);
+	dg[1] = 11;
+	assert_int_equal(imactl_mlog_writer_add(w, "/bin/i", dg, NULL, 0, &d), 0);
+	assert_file_eq(tu_path(dir, "runtime_measurements_count"), "7\n");
+	imactl_mlog_writer_free(w);
+	assert_file_eq(tu_path(dir, "runtime_measurements_count"), "8\n");
+	assert_int_equal(replay_against(bin, dir, NULL, &bad), 0);
+	for (size_t i = 0; i < last_verdicts_n; i++)
+		assert_int_equal(last_verdicts[i].status, IMACTL_PCR_MATCH);
+	tu_rmtree(dir);
+}
+
 static int write_out(const char *out)
 {
 	imactl_mlog_writer *w;
@@ -765,7 +856,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip),     cmocka_unit_test(test_no_tpm),
 		cmocka_unit_test(test_sha1_only_tpm), cmocka_unit_test(test_duplicate),
 		cmocka_unit_test(test_banks_reopen),  cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_threads),	      cmocka_unit_test(test_deferred),
 	};
 	const char *out = getenv("IMACTL_MLOG_WRITE_OUT");
 
