@@ -12,11 +12,18 @@
  *  - no reference PCR value at all is a failure (1.4: exit 0, nothing checked);
  *  - ima_boot_aggregate reads crypto-agile TPM 2.0 event logs as well as
  *    TPM 1.2 ones, and never waits for a TPM that is not there.
+ *  - the TPM is reached through tpm2-tss with /dev/tpmrm0 or /dev/tpm0 only
+ *    (1.4 lets tpm2-tss search, starting with tpm2-abrmd over D-Bus, ~15 s
+ *    without a TPM); with --hwtpm, $TPM2TOOLS_TCTI names another transport.
+ *    Without --pcrs and --hwtpm, sysfs comes first and the TPM device is the
+ *    fallback, as in 1.4.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "imactl/tpm.h"
 
 #include "evmctl.h"
 #include "../imactl/logcheck.h"
@@ -123,7 +130,23 @@ static int load_pcrs(struct evmctl *e, imactl_pcrs *p, bool *ret_have)
 		}
 		*ret_have = true;
 	}
+	/* tpm2-tss logs to stderr itself; the diag says what failed */
+	setenv("TSS2_LOG", "all+none", 0);
+	if (e->hwtpm) {
+		/* asked for the TPM: any failure is reported, no sysfs fallback */
+		int r = imactl_pcrs_read_tpm(p, getenv("TPM2TOOLS_TCTI"), NULL, 0, 0, &d);
+		if (r < 0) {
+			fprintf(stderr, "Failed to read PCRs from the TPM: %s\n",
+				d.msg[0] ? d.msg : imactl_strerror(r));
+			return EVMCTL_EXIT_ERR;
+		}
+		*ret_have = true;
+		return 0;
+	}
 	if (!e->npcrs && imactl_pcrs_read_sysfs(p, TPM_SYSFS, NULL, 0, &d) > 0)
+		*ret_have = true;
+	/* kernels before 5.12 have no pcr-<bank> files: the TPM device, at once or not at all */
+	else if (!e->npcrs && imactl_pcrs_read_tpm(p, NULL, NULL, 0, 0, &d) > 0)
 		*ret_have = true;
 	return 0;
 }
@@ -242,7 +265,7 @@ int evmctl_cmd_ima_boot_aggregate(struct evmctl *e)
 
 	if (imactl_pcrs_new(&p) < 0)
 		return EVMCTL_EXIT_ERR;
-	if (e->nargs >= 1) {
+	if (e->nargs >= 1 && !e->hwtpm) {
 		/* an event log file: TPM 1.2 (as evmctl 1.4) or crypto-agile TPM 2.0 */
 		_cleanup_free_ uint8_t *buf = NULL;
 		size_t len;

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "imactl/tpm.h"
+
 #include "commands.h"
 #include "common.h"
 #include "logcheck.h"
@@ -32,12 +34,14 @@ enum {
 	LO_VERBOSE,
 	LO_EVENTLOG,
 	LO_LOG,
+	LO_TPM,
+	LO_TCTI,
 };
 
 struct largs {
 	const char *prog;
-	bool json, no_pcrs, ignore_violations, verbose;
-	const char *sysfs;
+	bool json, no_pcrs, ignore_violations, verbose, tpm;
+	const char *sysfs, *tcti;
 	const char *pcrs[MAX_PCR_ARGS];
 	size_t npcrs;
 	int banks[MAX_BANKS];
@@ -85,6 +89,13 @@ static int on_opt(void *ud, int id, const char *arg)
 	case LO_NO_PCRS:
 		a->no_pcrs = true;
 		break;
+	case LO_TPM:
+		a->tpm = true;
+		break;
+	case LO_TCTI:
+		a->tpm = true;
+		a->tcti = arg;
+		break;
 	case LO_BANK:
 	case LO_DIGEST_ALGO:
 		algo = imactl_hash_from_name(arg);
@@ -127,17 +138,32 @@ static int on_opt(void *ud, int id, const char *arg)
 	{                                                                             \
 		LO_JSON, 0, "json", OPT_NOARG, false, NULL, "machine-readable output" \
 	}
-#define OPT_PCRS_SPEC                                                                       \
-	{LO_PCRS,                                                                           \
-	 0,                                                                                 \
-	 "pcrs",                                                                            \
-	 OPT_REQ,                                                                           \
-	 true,                                                                              \
-	 "[ALGO,]FILE",                                                                     \
-	 "reference PCR values: evmctl's 'PCR-NN: hex' file or tpm2_pcrread output"},       \
-	{                                                                                   \
-		LO_SYSFS, 0, "sysfs", OPT_OPT, false, "DIR",                                \
-			"read reference PCRs from DIR/pcr-<bank>/N (default " TPM_SYSFS ")" \
+#define OPT_PCRS_SPEC                                                                         \
+	{LO_PCRS,                                                                             \
+	 0,                                                                                   \
+	 "pcrs",                                                                              \
+	 OPT_REQ,                                                                             \
+	 true,                                                                                \
+	 "[ALGO,]FILE",                                                                       \
+	 "reference PCR values: evmctl's 'PCR-NN: hex' file or tpm2_pcrread output"},         \
+		{LO_SYSFS,                                                                    \
+		 0,                                                                           \
+		 "sysfs",                                                                     \
+		 OPT_OPT,                                                                     \
+		 false,                                                                       \
+		 "DIR",                                                                       \
+		 "read reference PCRs from DIR/pcr-<bank>/N (default " TPM_SYSFS ")"},        \
+		{LO_TPM,                                                                      \
+		 0,                                                                           \
+		 "tpm",                                                                       \
+		 OPT_NOARG,                                                                   \
+		 false,                                                                       \
+		 NULL,                                                                        \
+		 "read reference PCRs from the TPM (tpm2-tss; /dev/tpmrm0, else /dev/tpm0)"}, \
+	{                                                                                     \
+		LO_TCTI, 0, "tcti", OPT_REQ, false, "TCTI",                                   \
+			"with --tpm: this transport, e.g. device:/dev/tpm0 or "               \
+			"swtpm:host=127.0.0.1,port=2321"                                      \
 	}
 
 static const struct opt_spec show_opts[] = {
@@ -322,13 +348,24 @@ static int load_reference(struct largs *a, imactl_pcrs *p, bool *ret_have)
 		}
 		*ret_have = true;
 	}
-	if (a->sysfs || (!a->npcrs && !a->no_pcrs)) {
+	if (a->tpm) {
+		/* tpm2-tss logs to stderr itself; the diag says what failed */
+		setenv("TSS2_LOG", "all+none", 0);
+		r = imactl_pcrs_read_tpm(p, a->tcti, NULL, 0, 0, &d);
+		if (r < 0) {
+			fprintf(stderr, "%s: cannot read PCRs from the TPM: %s\n", a->prog,
+				d.msg[0] ? d.msg : imactl_strerror(r));
+			return EXIT_OPER;
+		}
+		*ret_have = true;
+	}
+	if (a->sysfs || (!a->npcrs && !a->no_pcrs && !a->tpm)) {
 		const char *dir = a->sysfs ? a->sysfs : TPM_SYSFS;
 		r = imactl_pcrs_read_sysfs(p, dir, NULL, 0, &d);
 		if (r < 0) {
 			fprintf(stderr,
-				"%s: no reference PCR values: %s (use --pcrs FILE, --sysfs DIR or "
-				"--no-pcrs)\n",
+				"%s: no reference PCR values: %s (use --pcrs FILE, --sysfs DIR, "
+				"--tpm or --no-pcrs)\n",
 				a->prog, d.msg);
 			return EXIT_OPER;
 		}
@@ -365,6 +402,11 @@ static int do_verify(struct largs *a, const char *path)
 	bool have_ref, ok = true;
 	int r, pr;
 
+	if (a->no_pcrs && (a->tpm || a->npcrs || a->sysfs)) {
+		fprintf(stderr, "%s: --no-pcrs conflicts with --pcrs, --sysfs, --tpm and --tcti\n",
+			a->prog);
+		return EXIT_USAGE;
+	}
 	if (imactl_ctx_new(&ctx, &d) < 0 || imactl_pcrs_new(&ref) < 0)
 		return EXIT_OPER;
 	r = load_reference(a, ref, &have_ref);
@@ -565,7 +607,7 @@ int cmd_log(int argc, char **argv)
 			&a, "[OPTIONS] [FILE|-]",
 			"Verify a measurement list: template digests, signatures (with -k or "
 			"--keydir), and the replay of every bank against reference PCR "
-			"values (--pcrs, --sysfs; sysfs by default).",
+			"values (--pcrs, --sysfs, --tpm; sysfs by default).",
 			verify_opts, argc - 1, argv + 1, &optind_ret);
 		if (r)
 			return r < 0 ? EXIT_OK : r;
@@ -604,7 +646,7 @@ int cmd_bootaggr(int argc, char **argv)
 	}
 	if (imactl_ctx_new(&ctx, &d) < 0 || imactl_pcrs_new(&p) < 0)
 		return EXIT_OPER;
-	if (a.npcrs || a.sysfs) {
+	if (a.npcrs || a.sysfs || a.tpm) {
 		bool have;
 		r = load_reference(&a, p, &have);
 		if (r)
