@@ -571,6 +571,7 @@ static void usage(FILE *f)
 		   "  verify   re-check template digests, signatures; replay every bank against "
 		   "reference PCRs\n"
 		   "  check    check entries against a golden list (--golden FILE)\n"
+		   "  diff     compare two measurement lists (names added, removed, changed)\n"
 		   "\nFILE defaults to " IMA_LOG_DEFAULT ".\n");
 }
 
@@ -619,6 +620,8 @@ int cmd_log(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "check"))
 		return cmd_log_check(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "diff"))
+		return cmd_log_diff(argc - 1, argv + 1);
 	fprintf(stderr, "imactl log: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

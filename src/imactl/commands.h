@@ -20,6 +20,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_attest(int argc, char **argv);
 int cmd_golden(int argc, char **argv);
 int cmd_log_check(int argc, char **argv);
+int cmd_log_diff(int argc, char **argv);
 
 /* The evmctl personality (src/evmctl/main.c). */
 int evmctl_main(int argc, char **argv);
