@@ -50,6 +50,8 @@ void imad_log_started(void)
 	log_echo = 0;
 }
 
+static void vlog(int prio, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 static void vlog(int prio, const char *fmt, va_list ap)
 {
 	char msg[6144];
