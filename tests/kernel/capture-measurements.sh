@@ -23,6 +23,7 @@
 # Exit: 0 captured, 1 a capture failed, 77 qemu/swtpm/kernel unobtainable, 99 harness error.
 set -u -o pipefail
 . "$(dirname "$0")/lib.sh"
+# shellcheck disable=SC2034 # read by kt_skip in lib.sh
 KT_TEST_NAME="measurement capture"
 
 [ "$(id -u)" -eq 0 ] || kt_die "must run as root (security.ima xattrs on the staged files)"

@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # /init (PID 1) of the measurement-capture initramfs (capture-measurements.sh).
 # Boot: ima_policy=tcb ima_template=ima-ng; this init writes the policy in
 # /policy (tcb again, plus ima-sig for reads by uid 1000, ima-buf for KEY_CHECK), exercises
@@ -71,7 +72,7 @@ exec 3>&-
 say "VIOLATION $(cat $S/violations)"
 
 # Capture: the log and the PCRs must agree; retry if the log grew meanwhile.
-for try in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
 	n1=$(cat $S/runtime_measurements_count)
 	rm -rf /out/c
 	mkdir -p /out/c
