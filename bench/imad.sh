@@ -2,24 +2,36 @@
 # Per-open and per-exec overhead of imad, side by side in one run, on a
 # loop-mounted ext4 the script creates: no listener, a bare allow-all
 # fanotify listener (fan-allow.c), imad uncached (first open of each file:
-# hash + compare / RSA verify) and imad cached.  fapolicyd is not run here
-# (FANOTIFY.md: it needs a private mount namespace in this sandbox).
+# hash + compare / RSA verify) and imad cached; with BASE_BUILD_DIR, the
+# same two imad rows for that build too (before/after in one run).
+# fapolicyd is not run here (FANOTIFY.md: it needs a private mount
+# namespace in this sandbox).
+#
+# Method: the machine drifts by tens of microseconds per exec between runs,
+# more than the overheads measured.  So the file set is copied (xattrs
+# included) to a second loop-mounted ext4 that no listener ever marks, and
+# every figure is "marked mount minus unmarked mount", measured in
+# alternating chunks (ROUNDS pairs) while the listener runs; the median of
+# the per-pair differences is reported.  The "no listener" row is that
+# difference with no listener at all (the method's own noise).
 #
 # Safety: every listener marks only the test mount and runs under
 # `timeout 300`; every client runs under `timeout 120`; the EXIT trap stops
 # listeners (TERM, then KILL) and unmounts.
 #
-#   bench/imad.sh BUILD_DIR [NFILES]      (root)
+#   bench/imad.sh BUILD_DIR [NFILES [BASE_BUILD_DIR]]      (root)
 set -u
 BUILD=${1:?usage: bench/imad.sh BUILD_DIR [NFILES]}
 N=${2:-10000}
+BASE=${3:-}
 IMACTL=$BUILD/src/imactl/imactl
 IMAD=$BUILD/src/imad/imad
 HERE=$(cd "$(dirname "$0")" && pwd)
 [ "$(id -u)" -eq 0 ] || { echo "needs root" >&2; exit 77; }
 T=$(mktemp -d /tmp/imad-bench.XXXXXX)
 MNT=$T/mnt
-mkdir -p "$MNT"
+REF=$T/ref
+mkdir -p "$MNT" "$REF"
 LPID=
 stop_listener()
 {
@@ -35,6 +47,7 @@ cleanup()
 {
 	stop_listener
 	mountpoint -q "$MNT" && { umount "$MNT" || umount -l "$MNT"; }
+	mountpoint -q "$REF" && { umount "$REF" || umount -l "$REF"; }
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -55,24 +68,61 @@ for i in $(seq $((N / 10))); do head -c 4096 /dev/urandom >"$MNT/s/f$i"; done
 cp /bin/true "$MNT/bin/true" && "$IMACTL" sign -q -k "$T/key.pem" "$MNT/bin/true"
 find "$MNT/h" -type f >"$T/hlist"
 find "$MNT/s" -type f >"$T/slist"
+truncate -s 1G "$T/refimg" && mkfs.ext4 -q -F "$T/refimg" && mount -o loop "$T/refimg" "$REF" &&
+	cp -a "$MNT/." "$REF/" || exit 1
+sed "s|^$MNT/|$REF/|" "$T/hlist" >"$T/hlist.ref"
+sed "s|^$MNT/|$REF/|" "$T/slist" >"$T/slist.ref"
 cat >"$T/policy" <<'POL'
 measure func=BPRM_CHECK
 measure func=FILE_CHECK mask=MAY_READ
 appraise func=BPRM_CHECK appraise_type=imasig
 appraise func=FILE_CHECK mask=MAY_READ
 POL
-TO=(timeout 120)
+# PIN=CPU: clients and listeners all on that CPU (no cross-CPU wake-ups: the
+# listener's own cost); unset: wherever the scheduler puts them (real life)
+TS=()
+[ -n "${PIN:-}" ] && TS=(taskset -c "$PIN")
+TO=("${TS[@]}" timeout 120)
 sync
 echo 3 >/proc/sys/vm/drop_caches 2>/dev/null
 
 opens() { "${TO[@]}" "$T/openloop" "$1" "$2"; }
-execs() { "${TO[@]}" "$T/execloop" "$MNT/bin/true" "$1"; }
-row() { printf '%-28s %12s %12s %12s %10s\n' "$@"; }
+execs() { "${TO[@]}" "$T/execloop" "$1" "$2"; }
+row() { printf '%-30s %9s %9s %9s %11s %11s %6s\n' "$@"; }
+median() { sort -n | awk '{a[NR] = $1} END {print NR ? (NR % 2 ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2)) : "-"}'; }
+
+FAILS=0
+# pair KIND ARG CHUNK: median over ROUNDS of (marked - unmarked) ns per operation
+pair()
+{
+	local k a b fa fb
+	for k in $(seq "$ROUNDS"); do
+		if [ "$1" = exec ]; then
+			read -r a fa < <(execs "$MNT/bin/true" "$3")
+			read -r b fb < <(execs "$REF/bin/true" "$3")
+		else
+			read -r a fa < <(opens "$T/$2" "$3")
+			read -r b fb < <(opens "$T/$2.ref" "$3")
+		fi
+		FAILS=$((FAILS + ${fa:-1} + ${fb:-1}))
+		[ -n "${RAW:-}" ] && echo "  $1 $2: marked $a unmarked $b" >&2
+		echo $((a - b))
+	done | median
+}
+# once LIST: one pass over LIST marked, then unmarked: the uncached difference
+once()
+{
+	local a b fa fb
+	read -r a fa < <(opens "$T/$1" 1)
+	read -r b fb < <(opens "$T/$1.ref" 1)
+	FAILS=$((FAILS + ${fa:-1} + ${fb:-1}))
+	echo $((a - b))
+}
 
 start_imad()
 {
 	rm -rf "$T/rt"
-	timeout -k 5 300 "$IMAD" --watch "$MNT" --policy "$T/policy" --keys "$T/keys" \
+	"${TS[@]}" timeout -k 5 300 "$1" --watch "$MNT" --policy "$T/policy" --keys "$T/keys" \
 		--runtime-dir "$T/rt" --foreground 2>"$T/imad.log" &
 	LPID=$!
 	for _ in $(seq 100); do grep -qs '^state: running' "$T/rt/status" && return 0; sleep 0.05; done
@@ -80,38 +130,54 @@ start_imad()
 	exit 1
 }
 
-R=3
-EX=2000
+ROUNDS=${ROUNDS:-7}
+EX=${EX:-300}
 opens "$T/hlist" 1 >/dev/null # warm the page cache
-row configuration "open ns" "sig-open ns" "exec ns" failures
-read -r o0 f0 < <(opens "$T/hlist" $R)
-read -r s0 g0 < <(opens "$T/slist" $R)
-read -r e0 x0 < <(execs $EX)
-row "no listener" "$o0" "$s0" "$e0" "$((f0 + g0 + x0))"
+opens "$T/hlist.ref" 1 >/dev/null
+opens "$T/slist" 1 >/dev/null
+opens "$T/slist.ref" 1 >/dev/null
+echo "overhead in ns per operation: marked mount minus unmarked mount, median of $ROUNDS alternating pairs${PIN:+, all pinned to CPU $PIN}"
+row configuration open sig-open exec "1st open" "1st sig-open" fails
+measure() # NAME: the cached columns
+{
+	local o s e
+	FAILS=0
+	o=$(pair open hlist 1)
+	s=$(pair open slist 3)
+	e=$(pair exec - "$EX")
+	echo "$o $s $e $FAILS"
+}
+read -r o0 s0 e0 f0 < <(measure)
+row "no listener" "$o0" "$s0" "$e0" - - "$f0"
 
-timeout -k 5 300 "$T/fan-allow" "$MNT" 2>/dev/null &
+"${TS[@]}" timeout -k 5 300 "$T/fan-allow" "$MNT" 2>/dev/null &
 LPID=$!
 sleep 0.3
-read -r o1 f1 < <(opens "$T/hlist" $R)
-read -r s1 g1 < <(opens "$T/slist" $R)
-read -r e1 x1 < <(execs $EX)
-row "allow-all listener" "$o1" "$s1" "$e1" "$((f1 + g1 + x1))"
+read -r o1 s1 e1 f1 < <(measure)
+row "allow-all listener" "$o1" "$s1" "$e1" - - "$f1"
 stop_listener
 
-start_imad
-read -r o2 f2 < <(opens "$T/hlist" 1)
-read -r s2 g2 < <(opens "$T/slist" 1)
-read -r e2 x2 < <(execs 1)
-row "imad uncached (1st open)" "$o2" "$s2" "$e2" "$((f2 + g2 + x2))"
-read -r o3 f3 < <(opens "$T/hlist" $R)
-read -r s3 g3 < <(opens "$T/slist" $R)
-read -r e3 x3 < <(execs $EX)
-row "imad cached" "$o3" "$s3" "$e3" "$((f3 + g3 + x3))"
-stop_listener
-grep -E '^(cache_hit_rate|hashed|measured|denied):' "$T/rt/status" | tr '\n' ' '
-echo
-awk -v o0="$o0" -v o1="$o1" -v o2="$o2" -v o3="$o3" -v s0="$s0" -v s2="$s2" -v e0="$e0" -v e1="$e1" -v e3="$e3" 'BEGIN {
-	printf "overhead per open: allow-all +%.1f us, imad cached +%.1f us (%.2fx allow-all), imad uncached sha256 +%.1f us, RSA +%.1f us\n",
-		(o1-o0)/1000, (o3-o0)/1000, (o1 > o0 ? (o3-o0)/(o1-o0) : 0), (o2-o0)/1000, (s2-s0)/1000
-	printf "overhead per exec: allow-all +%.1f us, imad cached +%.1f us\n", (e1-e0)/1000, (e3-e0)/1000
+imad_row() # NAME BINARY
+{
+	local u v o s e f
+	start_imad "$2"
+	FAILS=0
+	u=$(once hlist)
+	v=$(once slist)
+	read -r o s e f < <(measure)
+	stop_listener
+	row "$1" "$o" "$s" "$e" "$u" "$v" "$((f + FAILS))"
+	echo "  $(grep -E '^(cache_hit_rate|hashed|measured|denied):' "$T/rt/status" | tr '\n' ' ')"
+	echo "$o $s $e" >"$T/last"
+}
+if [ -n "$BASE" ]; then
+	imad_row "imad $(basename "$BASE")" "$BASE/src/imad/imad"
+	read -r ob sb eb <"$T/last"
+fi
+imad_row "imad $(basename "$BUILD")" "$IMAD"
+read -r o3 s3 e3 <"$T/last"
+awk -v o1="$o1" -v o3="$o3" -v e1="$e1" -v e3="$e3" -v ob="${ob:-}" -v eb="${eb:-}" 'BEGIN {
+	if (ob != "")
+		printf "before: cached open %.2fx allow-all, exec %+.1f us\n", (o1 > 0 ? ob / o1 : 0), eb / 1000
+	printf "after:  cached open %.2fx allow-all (target <= 1.2x), exec %+.1f us (target <= +15 us)\n", (o1 > 0 ? o3 / o1 : 0), e3 / 1000
 }'
