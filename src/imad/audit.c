@@ -133,6 +133,16 @@ static void untrusted(char *out, size_t cap, const char *s)
 }
 
 static void task_info(pid_t pid, char *comm, size_t ccap, unsigned int *uid, unsigned int *auid,
+		      unsigned int *ses, char *subj, size_t scap);
+
+void imad_task_snapshot(pid_t pid, struct imad_task *t)
+{
+	t->valid = 1;
+	task_info(pid, t->comm, sizeof(t->comm), &t->uid, &t->auid, &t->ses, t->subj,
+		  sizeof(t->subj));
+}
+
+static void task_info(pid_t pid, char *comm, size_t ccap, unsigned int *uid, unsigned int *auid,
 		      unsigned int *ses, char *subj, size_t scap)
 {
 	char path[64], buf[256];
@@ -199,7 +209,8 @@ static const char *type_name(unsigned int type)
 }
 
 void imad_audit(struct imad *d, unsigned int type, pid_t pid, const char *op, const char *cause,
-		const char *path, uint64_t ino, uint64_t dev, int res, const char *extra)
+		const char *path, uint64_t ino, uint64_t dev, int res, const char *extra,
+		const struct imad_task *task)
 {
 	char comm[64], qcomm[140], qname[8300], subj[256];
 	unsigned int uid, auid, ses;
@@ -209,7 +220,15 @@ void imad_audit(struct imad *d, unsigned int type, pid_t pid, const char *op, co
 	if (!rl_pass())
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	task_info(pid, comm, sizeof(comm), &uid, &auid, &ses, subj, sizeof(subj));
+	if (task && task->valid) {
+		snprintf(comm, sizeof(comm), "%s", task->comm);
+		snprintf(subj, sizeof(subj), "%s", task->subj);
+		uid = task->uid;
+		auid = task->auid;
+		ses = task->ses;
+	} else {
+		task_info(pid, comm, sizeof(comm), &uid, &auid, &ses, subj, sizeof(subj));
+	}
 	untrusted(qcomm, sizeof(qcomm), comm);
 	untrusted(qname, sizeof(qname), path);
 	if (type == 1807) {

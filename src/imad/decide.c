@@ -275,6 +275,7 @@ int imad_decide(struct imad *d, struct imad_event *ev, int may_block, struct ima
 
 	out->verdict = IMAD_ALLOW;
 	out->op = out->cause = NULL;
+	out->task.valid = 0;
 	out->func = (ev->mask & FAN_OPEN_EXEC_PERM) ? "BPRM_CHECK" : "FILE_CHECK";
 
 	r = imad_event_stat(ev);

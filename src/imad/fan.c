@@ -204,12 +204,13 @@ static void account_and_log(struct imad_fan *f, struct imad_event *ev, struct im
 			off += (size_t)snprintf(extra + off, sizeof(extra) - off, "%02x",
 						o->digest[i]);
 		snprintf(extra + off, sizeof(extra) - off, "\"");
-		imad_audit(d, 1807, ev->pid, NULL, NULL, p, ev->key.ino, ev->key.dev, 1, extra);
+		imad_audit(d, 1807, ev->pid, NULL, NULL, p, ev->key.ino, ev->key.dev, 1, extra,
+			   &o->task);
 	}
 	if (o->cause) {
 		if (o->path[0]) /* a fresh appraisal: the kernel audits it once */
 			imad_audit(d, 1800, ev->pid, o->op, o->cause, p, ev->key.ino, ev->key.dev,
-				   0, NULL);
+				   0, NULL, &o->task);
 		imad_log_rl(o->verdict == IMAD_DENY ? LOG_WARNING : LOG_NOTICE,
 			    "%s %s '%s' pid %d: %s%s%s%s (mode %s)",
 			    o->verdict == IMAD_DENY ? "denied" : "allowed", o->func, p,
@@ -296,6 +297,8 @@ static void *worker_main(void *arg)
 			continue;
 		}
 		imad_decide(f->d, &s->ev, 1, &o);
+		if (o.cause || o.audit_rule)
+			imad_task_snapshot(s->ev.pid, &o.task);
 		late = !atomic_compare_exchange_strong(&s->state, &expected, SLOT_ANSWERED);
 		if (!late)
 			reply(f, s->ev.fd, o.verdict);
@@ -443,6 +446,8 @@ static void handle(struct imad_fan *f, const struct fanotify_event_metadata *md)
 		/* every slot busy: do the work here (backpressure on the openers) */
 		imad_decide(d, &ev, 1, &o);
 	}
+	if (o.cause || o.audit_rule)
+		imad_task_snapshot(ev.pid, &o.task);
 	reply(f, ev.fd, o.verdict);
 	account_and_log(f, &ev, &o, 0);
 	close(ev.fd);

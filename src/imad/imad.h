@@ -213,6 +213,16 @@ struct imad_event {
 };
 
 /* What the decision needs logged once the kernel has its answer. */
+/* Who opened the file, read before the reply: an opener that was denied may be
+ * gone (and its /proc entry with it) by the time the record is written. */
+struct imad_task {
+	int valid;
+	char comm[64];
+	unsigned int uid, auid, ses;
+	char subj[256];
+};
+void imad_task_snapshot(pid_t pid, struct imad_task *t);
+
 struct imad_outcome {
 	int verdict;
 	int breakglass;
@@ -224,6 +234,7 @@ struct imad_outcome {
 	char path[4096];
 	int algo;
 	uint8_t digest[IMACTL_MAX_DIGEST_SIZE];
+	struct imad_task task; /* filled before the reply when a record will be written */
 };
 
 int imad_decide(struct imad *d, struct imad_event *ev, int may_block, struct imad_outcome *out);
@@ -281,6 +292,7 @@ void imad_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3
 void imad_log_rl(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* INTEGRITY_DATA (1800) / INTEGRITY_RULE (1807) record, kernel field order; rate-limited. */
 void imad_audit(struct imad *d, unsigned int type, pid_t pid, const char *op, const char *cause,
-		const char *path, uint64_t ino, uint64_t dev, int res, const char *extra);
+		const char *path, uint64_t ino, uint64_t dev, int res, const char *extra,
+		const struct imad_task *task);
 
 #endif
