@@ -79,6 +79,8 @@ struct imactl_mlog_writer {
 	struct dkey *set;
 	size_t set_cap, set_n;
 	struct wbuf data, hashed, rec, line;
+	imactl_mlog_extend_fn extend;
+	void *extend_arg;
 };
 
 /* One measurement to encode. */
@@ -544,6 +546,8 @@ written:
 	w->count++;
 	if (violation)
 		w->violations++;
+	if (w->extend)
+		w->extend(w->extend_arg, w->pcr, w->hashed.p, w->hashed.len, violation);
 	if (w->sync == IMACTL_MLOG_SYNC_DEFERRED) {
 		w->status_old = true; /* imactl_mlog_writer_flush() rewrites them */
 		return 0;
@@ -910,6 +914,8 @@ int imactl_mlog_writer_open(imactl_ctx *ctx, const imactl_mlog_writer_opts *o,
 	w->dirfd = w->bin_fd = w->ascii_fd = -EBADF;
 	w->ctx = ctx;
 	w->pcr = (unsigned int)o->pcr;
+	w->extend = o->extend;
+	w->extend_arg = o->extend_arg;
 	if (pthread_mutex_init(&w->lock, NULL) != 0) {
 		free(TAKE_PTR(w));
 		return -ENOMEM;

@@ -8,9 +8,14 @@
  * chosen and probed first (tpm_tcti.c), and every command is sent with the
  * asynchronous Esys API and finished against one deadline.  The synchronous
  * Esys calls retry TSS2_BASE_RC_TRY_AGAIN forever, so they are not used.
+ *
+ * PCR extension (imactl_tpm_open() / imactl_tpm_extend_template()) keeps
+ * one session open and sends each TPM2_PCR_Extend the same way, with its
+ * own deadline.
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -18,10 +23,14 @@
 #include <tss2/tss2_rc.h>
 #include <tss2/tss2_tctildr.h>
 
+#include <openssl/evp.h>
+
+#include "ctx.h"
 #include "diag.h"
 #include "imactl/tpm.h"
 #include "pcr_internal.h"
 #include "tpm_internal.h"
+#include "util/cleanup.h"
 
 #define TPM_BANKS_MAX 16
 /* a PCR selection covering PCR 0..23 is 3 bytes */
@@ -261,4 +270,161 @@ out:
 	imactl_pcrs_free(tmp);
 	session_close(&s);
 	return r;
+}
+
+/* ---- PCR extension --------------------------------------------------------- */
+
+struct imactl_tpm {
+	imactl_ctx *ctx;
+	struct tpm_session s;
+	struct tcti_target t;
+	int banks[TPM_BANKS_MAX];
+	size_t nbanks;
+};
+
+void imactl_tpm_free(imactl_tpm *t)
+{
+	if (!t)
+		return;
+	session_close(&t->s);
+	free(t);
+}
+
+int imactl_tpm_open(imactl_ctx *ctx, const char *tcti, unsigned int timeout_ms, imactl_tpm **ret,
+		    imactl_diag *reterr)
+{
+	uint32_t masks[TPM_BANKS_MAX];
+	imactl_tpm *t;
+	TSS2_RC rc;
+	int r;
+
+	if (!ctx || !ret)
+		return -EINVAL;
+	*ret = NULL;
+	if (!timeout_ms)
+		timeout_ms = IMACTL_TPM_TIMEOUT_MS;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->ctx = ctx;
+	r = tpm_tcti_resolve(tcti, timeout_ms, &t->t, reterr);
+	if (r < 0)
+		goto fail;
+	t->s.conf = t->t.conf;
+	t->s.timeout_ms = timeout_ms;
+	t->s.deadline = now_ms() + timeout_ms;
+	rc = Tss2_TctiLdr_Initialize(t->t.conf, &t->s.tcti);
+	if (rc != TSS2_RC_SUCCESS) {
+		r = diag_fail(reterr, -ENODEV, "TPM (%s): cannot load the TCTI: %s", t->t.conf,
+			      Tss2_RC_Decode(rc));
+		goto fail;
+	}
+	rc = Esys_Initialize(&t->s.esys, t->s.tcti, NULL);
+	if (rc != TSS2_RC_SUCCESS) {
+		r = tss_fail(&t->s, reterr, rc, "Esys_Initialize");
+		goto fail;
+	}
+	r = get_banks(&t->s, t->banks, &t->nbanks, masks, reterr);
+	if (r < 0)
+		goto fail;
+	if (!t->nbanks) {
+		r = diag_fail(reterr, -ENODEV, "TPM (%s): no PCR bank allocated", t->t.conf);
+		goto fail;
+	}
+	*ret = t;
+	return 0;
+fail:
+	imactl_tpm_free(t);
+	return r;
+}
+
+size_t imactl_tpm_banks(const imactl_tpm *t, int *algos, size_t max)
+{
+	if (!t)
+		return 0;
+	for (size_t i = 0; i < t->nbanks && i < max; i++)
+		algos[i] = t->banks[i];
+	return t->nbanks;
+}
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(imactl_pcrs *, imactl_pcrs_free)
+
+int imactl_tpm_read_pcr(imactl_tpm *t, int algo, unsigned int pcr, uint8_t *out,
+			imactl_diag *reterr)
+{
+	_cleanup_(imactl_pcrs_freep) imactl_pcrs *p = NULL;
+	const uint8_t *v;
+	uint32_t got = 0;
+	int r;
+
+	if (!t || !out || pcr >= IMACTL_PCR_COUNT || !imactl_hash_tpm_alg(algo))
+		return -EINVAL;
+	r = imactl_pcrs_new(&p);
+	if (r < 0)
+		return r;
+	t->s.deadline = now_ms() + t->s.timeout_ms;
+	r = read_bank(&t->s, algo, 1u << pcr, p, &got, reterr);
+	if (r < 0)
+		return r;
+	v = imactl_pcrs_get(p, algo, pcr);
+	if (!v)
+		return diag_fail(reterr, -EOPNOTSUPP, "TPM (%s): no %s bank", t->t.conf,
+				 imactl_hash_name(algo));
+	memcpy(out, v, imactl_hash_size(algo));
+	return 0;
+}
+
+/* The digest a bank is extended with for template data @data (see tpm.h). */
+static int bank_digest(imactl_tpm *t, int algo, const uint8_t *data, size_t len, uint8_t *out,
+		       imactl_diag *reterr)
+{
+	const EVP_MD *md = ctx_md(t->ctx, algo);
+	size_t dlen = imactl_hash_size(algo);
+
+	memset(out, 0, dlen);
+	if (!md) /* ima_calc_field_array_hash(): no tfm for the bank, SHA-1 padded */
+		md = ctx_md(t->ctx, IMACTL_HASH_SHA1);
+	if (!md || !EVP_Digest(data, len, out, NULL, md, NULL))
+		return diag_fail(reterr, -ENOMEM, "TPM extend: cannot hash for the %s bank",
+				 imactl_hash_name(algo));
+	return 0;
+}
+
+int imactl_tpm_extend_template(imactl_tpm *t, unsigned int pcr, const uint8_t *data, size_t len,
+			       int violation, imactl_diag *reterr)
+{
+	TPML_DIGEST_VALUES v = {0};
+	TSS2_RC rc;
+	int r;
+
+	if (!t || pcr >= IMACTL_PCR_COUNT || (!violation && !data && len))
+		return diag_fail(reterr, -EINVAL, "TPM extend: bad argument");
+	for (size_t i = 0; i < t->nbanks && i < ELEMENTSOF(v.digests); i++) {
+		int algo = t->banks[i];
+		uint8_t *out = (uint8_t *)&v.digests[v.count].digest;
+
+		v.digests[v.count].hashAlg = imactl_hash_tpm_alg(algo);
+		if (violation) {
+			memset(out, 0xff, imactl_hash_size(algo));
+		} else {
+			r = bank_digest(t, algo, data, len, out, reterr);
+			if (r < 0)
+				return r;
+		}
+		v.count++;
+	}
+	t->s.deadline = now_ms() + t->s.timeout_ms;
+	rc = Esys_PCR_Extend_Async(t->s.esys, ESYS_TR_PCR0 + pcr, ESYS_TR_PASSWORD, ESYS_TR_NONE,
+				   ESYS_TR_NONE, &v);
+	if (rc != TSS2_RC_SUCCESS)
+		return tss_fail(&t->s, reterr, rc, "PCR_Extend");
+	do {
+		r = arm_timeout(&t->s, reterr, "PCR_Extend");
+		if (r < 0)
+			return r;
+		rc = Esys_PCR_Extend_Finish(t->s.esys);
+	} while (try_again(rc));
+	if (rc != TSS2_RC_SUCCESS)
+		return tss_fail(&t->s, reterr, rc, "PCR_Extend");
+	return 0;
 }

@@ -70,6 +70,18 @@ typedef struct imactl_mlog_writer imactl_mlog_writer;
 #define IMACTL_MLOG_WRITER_PATH_MAX  4096  /* bytes of a measured path (PATH_MAX) */
 #define IMACTL_MLOG_WRITER_SIG_MAX   65536 /* bytes of a security.ima value (XATTR_SIZE_MAX) */
 
+/*
+ * Called under the writer's lock after each entry (the boot_aggregate
+ * included) is in both lists and extended into the software banks, in list
+ * order: @pcr the entry's PCR, @data/@len the template data its template
+ * digest covers (what each bank hashes), @violation for a violation entry
+ * (every bank extends 0xff...).  For a TPM (imactl_tpm_extend_template());
+ * its outcome does not change the list (as the kernel, which keeps an entry
+ * whose TPM extension failed).
+ */
+typedef void (*imactl_mlog_extend_fn)(void *arg, unsigned int pcr, const uint8_t *data, size_t len,
+				      int violation);
+
 typedef struct imactl_mlog_writer_opts {
 	/*
 	 * Directory for the files above; created (0755) if missing, its parent
@@ -102,6 +114,9 @@ typedef struct imactl_mlog_writer_opts {
 	 * readable and parse.
 	 */
 	const char *bios_log;
+	/* Optional: extend elsewhere too (a TPM PCR), see imactl_mlog_extend_fn. */
+	imactl_mlog_extend_fn extend;
+	void *extend_arg;
 } imactl_mlog_writer_opts;
 
 /**

@@ -21,9 +21,11 @@
 #define IMACTL_TPM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "imactl/error.h"
 #include "imactl/pcr.h"
+#include "imactl/types.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -53,6 +55,62 @@ int imactl_tpm_supported(void);
  */
 int imactl_pcrs_read_tpm(imactl_pcrs *p, const char *tcti, const int *algos, size_t n_algos,
 			 unsigned int timeout_ms, imactl_diag *reterr);
+
+/*
+ * PCR extension for a measuring daemon (imad): one TPM connection kept open,
+ * the same no-hang rule (transport probed before tpm2-tss loads it, every
+ * command against a deadline of @timeout_ms from when it is sent).
+ */
+typedef struct imactl_tpm imactl_tpm;
+
+#define IMACTL_TPM_BANKS_MAX 16
+
+/**
+ * imactl_tpm_open() - resolve and probe @tcti as imactl_pcrs_read_tpm()
+ * does, connect, and read which PCR banks the TPM has allocated.
+ * @ctx: borrowed; must outlive the handle (the per-bank hashes).
+ * @timeout_ms: bound on this open and on each later command (0:
+ *        IMACTL_TPM_TIMEOUT_MS).
+ * @ret: the handle (owned; imactl_tpm_free()).
+ *
+ * Returns 0; -ENODEV, -ETIMEDOUT, -EINVAL, -EIO, -ENOMEM as
+ * imactl_pcrs_read_tpm(); -EOPNOTSUPP (built without tpm2-tss).
+ */
+int imactl_tpm_open(imactl_ctx *ctx, const char *tcti, unsigned int timeout_ms, imactl_tpm **ret,
+		    imactl_diag *reterr);
+
+/**
+ * imactl_tpm_banks() - the allocated banks (kernel hash ids) into @algos,
+ * at most @max of them; returns how many the TPM has.
+ */
+size_t imactl_tpm_banks(const imactl_tpm *t, int *algos, size_t max);
+
+/**
+ * imactl_tpm_read_pcr() - PCR @pcr of bank @algo (kernel hash id) into @out
+ * (that hash's size), over the open connection.  Returns 0; -EINVAL;
+ * -EOPNOTSUPP (no such bank); -ETIMEDOUT; -EIO.
+ */
+int imactl_tpm_read_pcr(imactl_tpm *t, int algo, unsigned int pcr, uint8_t *out,
+			imactl_diag *reterr);
+
+/**
+ * imactl_tpm_extend_template() - extend PCR @pcr of every allocated bank
+ * with one measurement-list entry, as the kernel does (ima_pcr_extend() after
+ * ima_calc_field_array_hash(); lib/mlog_write.c's software banks): each
+ * bank's own hash of @data, the template data the template digest covers; a
+ * bank whose hash this OpenSSL lacks gets the SHA-1 digest zero-padded, as
+ * the kernel does for a bank without a crypto driver.  A violation
+ * (@violation != 0) extends all 0xff bytes into every bank; @data is unused.
+ * One TPM2_PCR_Extend command for every bank.
+ *
+ * Returns 0; -EINVAL (@pcr over 23); -ETIMEDOUT; -EIO (a TPM or TSS error,
+ * the connection lost: decoded in the diag); -ENOMEM.
+ */
+int imactl_tpm_extend_template(imactl_tpm *t, unsigned int pcr, const uint8_t *data, size_t len,
+			       int violation, imactl_diag *reterr);
+
+/** imactl_tpm_free() - close the connection; NULL is a no-op. */
+void imactl_tpm_free(imactl_tpm *t);
 
 #ifdef __cplusplus
 }
