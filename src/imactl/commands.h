@@ -21,6 +21,8 @@ int cmd_attest(int argc, char **argv);
 int cmd_golden(int argc, char **argv);
 int cmd_log_check(int argc, char **argv);
 int cmd_log_diff(int argc, char **argv);
+/* the running imad (issue 6) */
+int cmd_status(int argc, char **argv);
 
 /* The evmctl personality (src/evmctl/main.c). */
 int evmctl_main(int argc, char **argv);

@@ -35,6 +35,7 @@ static const struct command commands[] = {
 	 "what the kernel would do with an access: rules, appraisal, cause, fix"},
 	{"audit", cmd_audit,
 	 "explain integrity audit records (type 1800-1808) by cause, with fixes"},
+	{"status", cmd_status, "the running imad: mode, policy hash, counters, unenforced hooks"},
 	{NULL, NULL, NULL},
 };
 

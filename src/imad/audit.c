@@ -201,6 +201,8 @@ static const char *type_name(unsigned int type)
 	switch (type) {
 	case 1800:
 		return "INTEGRITY_DATA";
+	case 1804:
+		return "INTEGRITY_PCR";
 	case 1807:
 		return "INTEGRITY_RULE";
 	default:

@@ -266,7 +266,7 @@ int imad_decide(struct imad *d, struct imad_event *ev, int may_block, struct ima
 	const struct imad_appr *ap = NULL;
 	struct imad_appr fresh;
 	unsigned int acts;
-	int pcr, need_measure, need_appraise, need_audit, r;
+	int pcr, need_measure, need_appraise, need_audit, need_violation, r;
 	char objlabel[256];
 	uint8_t small[512];
 	uint8_t *ima = small;
@@ -275,6 +275,7 @@ int imad_decide(struct imad *d, struct imad_event *ev, int may_block, struct ima
 
 	out->verdict = IMAD_ALLOW;
 	out->op = out->cause = NULL;
+	out->violation = NULL;
 	out->task.valid = 0;
 	out->func = (ev->mask & FAN_OPEN_EXEC_PERM) ? "BPRM_CHECK" : "FILE_CHECK";
 
@@ -396,7 +397,10 @@ int imad_decide(struct imad *d, struct imad_event *ev, int may_block, struct ima
 		need_appraise = ap == NULL;
 	}
 
-	if (!need_measure && !need_audit && !need_appraise) {
+	/* a measured read while the file is open for write: find out who (violation.c) */
+	need_violation = ev->writers && (acts & IMACTL_POLICY_ACT_MEASURE) &&
+			 !(ev->mask & FAN_OPEN_EXEC_PERM) && !ev->exec_open;
+	if (!need_measure && !need_audit && !need_appraise && !need_violation) {
 		if (!may_block && (!ap || ap->pass))
 			settle(d, ev, pol, &e);
 		goto verdict;
@@ -408,6 +412,10 @@ int imad_decide(struct imad *d, struct imad_event *ev, int may_block, struct ima
 
 	/* ---- slow path (worker): read security.ima, hash once, measure, appraise ---- */
 	fd_path(ev->fd, out->path, sizeof(out->path));
+	if (need_violation) /* ima_rdwr_violation_check() runs before the measurement */
+		out->violation = imad_violation_check(d, ev, out->path, 1);
+	if (!need_measure && !need_audit && !need_appraise)
+		goto verdict;
 	ima_len = imactl_xattr_get(ev->fd, IMACTL_XATTR_IMA, small, sizeof(small));
 	if (ima_len == -ERANGE) {
 		big = malloc(IMACTL_XATTR_MAX);

@@ -78,6 +78,8 @@ struct imad_fan {
 	unsigned int inflight;
 	int qstop;
 
+	unsigned int test_delay_ms; /* IMAD_TEST_DELAY_MS (test builds only) */
+
 	struct {
 		pid_t pid;
 		uint64_t dev, ino;
@@ -106,6 +108,25 @@ void imad_fan_release_signal_safe(void)
 		else
 			close(fd);
 	}
+}
+
+unsigned int imad_test_delay_ms(void)
+{
+#ifdef IMAD_TEST_KNOBS
+	const char *v = getenv("IMAD_TEST_DELAY_MS");
+	char *end;
+	unsigned long ms;
+
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	ms = strtoul(v, &end, 10);
+	if (errno || *end || ms > 600000)
+		return 0;
+	return (unsigned int)ms;
+#else
+	return 0;
+#endif
 }
 
 int imad_fan_probe(char *err, size_t errlen)
@@ -143,6 +164,7 @@ int imad_fan_setup(struct imad *d, char *err, size_t errlen)
 	pthread_mutex_init(&f->qlock, NULL);
 	pthread_cond_init(&f->qcond, NULL);
 	d->fan = f;
+	f->test_delay_ms = imad_test_delay_ms();
 
 	f->devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	f->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -185,7 +207,8 @@ static void account_and_log(struct imad_fan *f, struct imad_event *ev, struct im
 		atomic_fetch_add(&d->st.denied, 1);
 	else
 		atomic_fetch_add(&d->st.allowed, 1);
-	if (!o->cause && !o->audit_rule && !o->breakglass && !o->fixed && !answered_late)
+	if (!o->cause && !o->audit_rule && !o->breakglass && !o->fixed && !answered_late &&
+	    !o->violation)
 		return;
 	if (!p[0]) {
 		char link[64];
@@ -194,6 +217,10 @@ static void account_and_log(struct imad_fan *f, struct imad_event *ev, struct im
 		n = readlink(link, path, sizeof(path) - 1);
 		path[n > 0 ? n : 0] = '\0';
 		p = path;
+	}
+	if (o->violation) {
+		imad_audit(d, 1804, ev->pid, "invalid_pcr", o->violation, p, ev->key.ino,
+			   ev->key.dev, 0, NULL, &o->task);
 	}
 	if (o->audit_rule) {
 		char extra[300];
@@ -284,6 +311,7 @@ static void *worker_main(void *arg)
 		o.path[0] = '\0';
 		o.detail[0] = '\0';
 		o.audit_rule = o.breakglass = o.fixed = 0;
+		o.violation = NULL;
 		if (f->qstop) {
 			/* shutting down: the group is gone; the kernel allowed the event */
 			close(s->ev.fd);
@@ -296,8 +324,14 @@ static void *worker_main(void *arg)
 			slot_free(f, i);
 			continue;
 		}
+		if (f->test_delay_ms) {
+			/* a slow hash or a slow disk, on demand: the deadline test */
+			struct timespec ts = {f->test_delay_ms / 1000,
+					      (long)(f->test_delay_ms % 1000) * 1000000L};
+			nanosleep(&ts, NULL);
+		}
 		imad_decide(f->d, &s->ev, 1, &o);
-		if (o.cause || o.audit_rule)
+		if (o.cause || o.audit_rule || o.violation)
 			imad_task_snapshot(s->ev.pid, &o.task);
 		late = !atomic_compare_exchange_strong(&s->state, &expected, SLOT_ANSWERED);
 		if (!late)
@@ -427,7 +461,11 @@ static void handle(struct imad_fan *f, const struct fanotify_event_metadata *md)
 			exec_note(f, &ev);
 		else
 			ev.exec_open = exec_match(f, &ev);
-		if (imad_settled(d, &ev)) {
+		/* open-writers/ToMToU: two fcntl()s, only under a policy measuring reads */
+		if (!(md->mask & FAN_OPEN_EXEC_PERM) && !ev.exec_open && ev.have_stat == 1 &&
+		    atomic_load(&d->probe_writers))
+			ev.writers = imad_writers_probe(ev.fd);
+		if (!ev.writers && imad_settled(d, &ev)) {
 			/* the cached fast path: fstat + one lookup + reply */
 			reply(f, ev.fd, IMAD_ALLOW);
 			atomic_fetch_add(&d->st.allowed, 1);
@@ -439,6 +477,7 @@ static void handle(struct imad_fan *f, const struct fanotify_event_metadata *md)
 	o.path[0] = '\0';
 	o.detail[0] = '\0';
 	o.audit_rule = o.breakglass = o.fixed = 0;
+	o.violation = NULL;
 	r = imad_decide(d, &ev, 0, &o);
 	if (r == IMAD_NEED_WORK) {
 		if (enqueue(f, &ev, SLOT_PENDING) == 0)
@@ -446,7 +485,7 @@ static void handle(struct imad_fan *f, const struct fanotify_event_metadata *md)
 		/* every slot busy: do the work here (backpressure on the openers) */
 		imad_decide(d, &ev, 1, &o);
 	}
-	if (o.cause || o.audit_rule)
+	if (o.cause || o.audit_rule || o.violation)
 		imad_task_snapshot(ev.pid, &o.task);
 	reply(f, ev.fd, o.verdict);
 	account_and_log(f, &ev, &o, 0);

@@ -12,6 +12,8 @@
  *   reload.c   policy load: parse -> validate -> atomic swap
  *   notify.c   sd_notify datagrams (READY, WATCHDOG, STATUS, STOPPING)
  *   audit.c    integrity records with the kernel's op/cause text; rate limit
+ *   violation.c open-writers/ToMToU: read-lease probe, /proc scan
+ *   privs.c    capability drop, no_new_privs, seccomp after setup
  */
 #ifndef IMAD_IMAD_H
 #define IMAD_IMAD_H
@@ -55,6 +57,7 @@ struct imad_config {
 	char *runtime_dir;
 	char *template_name; /* default template, "ima-ng" */
 	char *hash_name;     /* ima_hash, "sha256" */
+	char *tcti;	     /* --tcti: TPM transport (NULL: /dev/tpmrm0, then /dev/tpm0) */
 	char *watch[IMAD_LIST_MAX];
 	size_t n_watch;
 	char *allow[IMAD_LIST_MAX]; /* break-glass: always allowed (realpath'd) */
@@ -79,6 +82,7 @@ enum {
 	IMAD_NEED_OBJ_LABEL = 1u << 2,	/* obj_user/obj_role/obj_type */
 	IMAD_NEED_SUBJ_LABEL = 1u << 3, /* subj_user/subj_role/subj_type */
 	IMAD_NEED_MMAP = 1u << 4,	/* MMAP_CHECK rules: the loader approximation */
+	IMAD_NEED_VIOLATION = 1u << 5,	/* measures FILE_CHECK: open-writers/ToMToU */
 };
 
 /* An immutable, reference-counted policy generation. */
@@ -98,7 +102,8 @@ struct imad_fan;
 /* Counters for the status file and `imad --status`. */
 struct imad_stats {
 	atomic_ulong events, allowed, denied, own, cache_hits, cache_misses, hashed, measured,
-		appraised, deadline, errors, fixed, breakglass, reloads, reload_failed;
+		appraised, deadline, errors, fixed, breakglass, reloads, reload_failed, violations,
+		tpm_extends, tpm_errors;
 };
 
 struct imad {
@@ -114,6 +119,8 @@ struct imad {
 	unsigned int policy_gen;
 	/* policy_gen when the current policy looks at nothing but the file, else 0 */
 	atomic_uint settle_gen;
+	/* the current policy measures FILE_CHECK: probe reads for writers (violation.c) */
+	atomic_int probe_writers;
 
 	struct imad_cache *cache;
 	struct imad_measure *measure;
@@ -206,6 +213,7 @@ struct imad_event {
 	uint64_t t0_ns;	 /* CLOCK_MONOTONIC when read */
 	int exec_open;	 /* FAN_OPEN_PERM of an exec open (follows FAN_OPEN_EXEC_PERM) */
 	int close_write; /* FAN_CLOSE_WRITE: hash maintenance, nothing to answer */
+	int writers;	 /* the file was open for write somewhere at the event */
 	/* filled by the fast path, reused by the slow path */
 	int have_stat;
 	struct imad_key key;
@@ -235,6 +243,7 @@ struct imad_outcome {
 	int algo;
 	uint8_t digest[IMACTL_MAX_DIGEST_SIZE];
 	struct imad_task task; /* filled before the reply when a record will be written */
+	const char *violation; /* "open_writers", "ToMToU": recorded in the list */
 };
 
 int imad_decide(struct imad *d, struct imad_event *ev, int may_block, struct imad_outcome *out);
@@ -268,6 +277,24 @@ void imad_measure_flush(struct imad *d);
 /* Add a measurement; 0, or a negative errno (logged by the caller). */
 int imad_measure_add(struct imad *d, int fd, int pcr, const char *template_name, const char *path,
 		     int algo, const uint8_t *digest, const uint8_t *sig, size_t sig_len);
+/* Record an open-writers/ToMToU violation for @path; 0 or a negative errno. */
+int imad_measure_violation(struct imad *d, const char *path);
+/* Entries in the list, boot_aggregate included. */
+size_t imad_measure_count(struct imad *d);
+
+/* ---- violation.c ---- */
+/* 1 when the file of @fd is open for write anywhere (a read lease is refused). */
+int imad_writers_probe(int fd);
+/* Find the other opens of the event's file; record and return the violation, or NULL. */
+const char *imad_violation_check(struct imad *d, const struct imad_event *ev, const char *path,
+				 int measured_before);
+
+/* ---- privs.c ---- */
+/* The capabilities kept after setup (bit per CAP_*). */
+uint64_t imad_privs_keep(const struct imad *d);
+void imad_privs_describe(uint64_t keep, char *buf, size_t len);
+/* Drop every other capability (all sets), set no_new_privs; 0 or -errno. */
+int imad_privs_drop(const struct imad *d, char *err, size_t errlen);
 
 /* ---- fan.c ---- */
 int imad_fan_setup(struct imad *d, char *err, size_t errlen);
@@ -278,6 +305,12 @@ int imad_fan_healthy(struct imad *d);
 /* Async-signal-safe: release every waiting process now (dup2 /dev/null over the group fd). */
 void imad_fan_release_signal_safe(void);
 int imad_fan_probe(char *err, size_t errlen);
+/*
+ * Test builds only (IMAD_TEST_KNOBS): IMAD_TEST_DELAY_MS from the
+ * environment, a delay before each worker decision; 0 otherwise.  Never a
+ * config key.
+ */
+unsigned int imad_test_delay_ms(void);
 
 /* ---- notify.c ---- */
 int imad_notify(const char *msg);

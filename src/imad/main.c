@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "imactl/tpm.h"
 #include "imad.h"
 #include "util/cleanup.h"
 
@@ -43,6 +44,7 @@ enum {
 	O_CACHE,
 	O_WORKERS,
 	O_TPM,
+	O_TCTI,
 	O_CONFIG,
 	O_CHECK,
 	O_STATUS,
@@ -91,7 +93,11 @@ static const struct opt opts[] = {
 	 "SIGHUP may replace the policy (else write-once, as the kernel's default)"},
 	{O_CACHE, "cache-entries", A_REQ, 1, "N", "cache size (default 65536)"},
 	{O_WORKERS, "workers", A_REQ, 1, "N", "worker threads (default: one per CPU)"},
-	{O_TPM, "tpm", A_NONE, 1, NULL, "extend a TPM PCR too (not in this build)"},
+	{O_TPM, "tpm", A_NONE, 1, NULL,
+	 "extend the --pcr of every TPM bank with each entry too (tpm2-tss)"},
+	{O_TCTI, "tcti", A_REQ, 1, "STRING",
+	 "TPM transport for --tpm: device:PATH, swtpm:host=H,port=P, ... (default "
+	 "/dev/tpmrm0, then /dev/tpm0)"},
 	{O_CONFIG, "config", A_REQ, 0, "FILE", "config file (default /etc/imad/imad.conf)"},
 	{O_CHECK, "check-config", A_NONE, 0, NULL,
 	 "check the configuration and policy, report unenforced hooks, exit"},
@@ -251,6 +257,8 @@ static int apply(struct imad_config *c, const struct opt *o, const char *v, int 
 	case O_TPM:
 		c->tpm = on;
 		return 0;
+	case O_TCTI:
+		return set_str(&c->tcti, v);
 	default:
 		return 0;
 	}
@@ -418,6 +426,7 @@ static void free_config(struct imad_config *c)
 	free(c->runtime_dir);
 	free(c->template_name);
 	free(c->hash_name);
+	free(c->tcti);
 	free_list(c->watch, &c->n_watch);
 	free_list(c->allow, &c->n_allow);
 }
@@ -471,6 +480,11 @@ static void write_status(struct imad *d, const char *state)
 		atomic_load(&d->st.fixed), atomic_load(&d->st.deadline),
 		atomic_load(&d->st.breakglass), atomic_load(&d->st.errors),
 		atomic_load(&d->st.reloads), atomic_load(&d->st.reload_failed));
+	fprintf(f, "measurements: %zu\nviolations: %lu\n", imad_measure_count(d),
+		atomic_load(&d->st.violations));
+	fprintf(f, "tpm: %s\ntpm_extends: %lu\ntpm_errors: %lu\n",
+		d->cfg.tpm ? (d->cfg.tcti ? d->cfg.tcti : "default") : "off",
+		atomic_load(&d->st.tpm_extends), atomic_load(&d->st.tpm_errors));
 	fprintf(f, "unenforced_hooks: %s\n", unenforced_hooks);
 	imad_policy_put(p);
 	if (fclose(f) == 0)
@@ -511,9 +525,19 @@ static int check_config(struct imad *d)
 	printf("evm: %s\n", d->evm_key ? d->cfg.evm_key_file : "off (no --evm-key)");
 	printf("measurement: %s, template %s, pcr %d, hash %s\n", d->cfg.runtime_dir,
 	       d->cfg.template_name, d->cfg.pcr, d->cfg.hash_name);
+	printf("tpm: %s\n", d->cfg.tpm ? (d->cfg.tcti ? d->cfg.tcti : "/dev/tpmrm0, then /dev/tpm0")
+				       : "off (software PCR only)");
 	for (size_t i = 0; i < d->cfg.n_watch; i++)
 		printf("watch: mount holding '%s'%s\n", d->cfg.watch[i],
 		       access(d->cfg.watch[i], F_OK) ? " (MISSING)" : "");
+	imad_privs_describe(imad_privs_keep(d), buf, sizeof(buf));
+	printf("privileges: after setup keeps %s; drops every other capability (effective, "
+	       "permitted, inheritable, ambient and bounding sets); no_new_privs\n",
+	       buf);
+#ifdef IMAD_TEST_KNOBS
+	printf("test knobs: compiled in (debug build): IMAD_TEST_DELAY_MS=%u\n",
+	       imad_test_delay_ms());
+#endif
 	printf("fanotify: %s\n", imad_fan_probe(err, sizeof(err)) == 0 ? "permission events "
 									 "available"
 								       : err);
@@ -640,6 +664,12 @@ static int run(struct imad *d)
 		imad_log(LOG_ERR, "%s", err);
 		return 3;
 	}
+	/* setup is over: keep only what the event path needs, before any thread exists */
+	r = imad_privs_drop(d, err, sizeof(err));
+	if (r < 0) {
+		imad_log(LOG_ERR, "dropping privileges: %s", err);
+		return 3;
+	}
 	r = imad_fan_start(d);
 	if (r < 0) {
 		imad_log(LOG_ERR, "cannot start threads: %s", strerror(-r));
@@ -648,6 +678,11 @@ static int run(struct imad *d)
 	write_status(d, "running");
 	imad_log(LOG_INFO, "running: mode %s, %zu watch(es), policy %s, pid %d",
 		 imad_mode_name(d->cfg.mode), d->cfg.n_watch, d->policy->source, (int)d->self);
+	if (imad_test_delay_ms())
+		imad_log(LOG_WARNING,
+			 "test knob IMAD_TEST_DELAY_MS=%u: every worker decision is "
+			 "delayed (a test build)",
+			 imad_test_delay_ms());
 	imad_notify("READY=1\nSTATUS=enforcing");
 	imad_log_started();
 
@@ -737,13 +772,13 @@ int main(int argc, char **argv)
 		free_config(&d.cfg);
 		return 2;
 	}
-	if (d.cfg.tpm) {
-		imad_log(LOG_ERR,
-			 "--tpm: TPM PCR extension is not implemented in this build "
-			 "(partial feature: the software PCR in the runtime directory only)");
+	if (d.cfg.tpm && !imactl_tpm_supported()) {
+		imad_log(LOG_ERR, "--tpm: this build has no TPM support (tpm2-tss)");
 		free_config(&d.cfg);
 		return 2;
 	}
+	if (d.cfg.tcti && !d.cfg.tpm)
+		imad_log(LOG_WARNING, "--tcti without --tpm: no TPM is used");
 	if (!d.cfg.n_watch && !d.cfg.check_config) {
 		imad_log(LOG_ERR, "nothing to watch: give --watch PATH (or watch = PATH)");
 		free_config(&d.cfg);
@@ -788,6 +823,8 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* a read lease (violation.c's probe) broken in its two-syscall window sends SIGIO */
+	signal(SIGIO, SIG_IGN);
 	{
 		static const int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGQUIT};
 		struct sigaction sa = {.sa_handler = fatal_handler, .sa_flags = SA_RESETHAND};

@@ -48,6 +48,12 @@ static unsigned int policy_needs(const imactl_policy *p)
 
 		if (imactl_policy_print_rule(p, i, buf, sizeof(buf), &len) < 0)
 			return ~0u; /* cannot tell: gather everything */
+		if (strncmp(buf, "measure ", 8) == 0 || strcmp(buf, "measure\n") == 0) {
+			/* open-writers/ToMToU: a measure rule that can match FILE_CHECK */
+			if (!strstr(buf, "func=") || strstr(buf, "func=FILE_CHECK") ||
+			    strstr(buf, "func=PATH_CHECK"))
+				needs |= IMAD_NEED_VIOLATION;
+		}
 		for (tok = strtok_r(buf, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
 			size_t k = strcspn(tok, "=<>^");
 			if ((k == 3 && strncmp(tok, "uid", 3) == 0) ||
@@ -183,6 +189,7 @@ int imad_policy_load(struct imad *d, char *err, size_t errlen)
 	/* cache entries settle only under a policy that looks at the file alone */
 	atomic_store(&d->settle_gen,
 		     np->needs & (IMAD_NEED_CREDS | IMAD_NEED_SUBJ_LABEL) ? 0u : np->gen);
+	atomic_store(&d->probe_writers, !!(np->needs & IMAD_NEED_VIOLATION));
 	pthread_mutex_unlock(&d->policy_lock);
 	imad_policy_put(old);
 	imad_policy_write_runtime(d);

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Privilege drop after setup (fapolicyd's "drop capabilities after setup"):
+ * once the fanotify group is marked, the runtime directory, keys, EVM key
+ * and TPM are open, imad keeps only what the event path uses, with capset()
+ * and prctl() directly (no libcap):
+ *
+ *   CAP_DAC_READ_SEARCH, CAP_DAC_OVERRIDE  the kernel opens each event's fd
+ *             with the listener's credentials: without them a file imad may
+ *             not read would be denied by the kernel itself; the policy file
+ *             on SIGHUP, the runtime directory
+ *   CAP_SYS_ADMIN  writing security.ima/security.evm (fix mode, and the hash
+ *             update after an appraised file is written, in every mode but
+ *             off): cap_inode_setxattr() wants it for security.*
+ *   CAP_SYS_PTRACE  /proc/PID/fd and fdinfo of other processes (the
+ *             open-writers/ToMToU scan) when their capabilities exceed imad's
+ *   CAP_LEASE  the read-lease probe for writers on files imad does not own
+ *
+ * Everything else leaves the effective, permitted, inheritable and bounding
+ * sets (and the ambient set is cleared), and PR_SET_NO_NEW_PRIVS is set.
+ * Found by testing: tests/e2e/imad.test runs every case with this set.
+ * Called from the main thread before the worker threads exist (capset()
+ * changes the calling thread only; threads created later inherit it).
+ */
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "imad.h"
+
+static const struct {
+	int cap;
+	const char *name;
+} caps[] = {
+	{CAP_DAC_OVERRIDE, "cap_dac_override"},
+	{CAP_DAC_READ_SEARCH, "cap_dac_read_search"},
+	{CAP_SYS_ADMIN, "cap_sys_admin"},
+	{CAP_SYS_PTRACE, "cap_sys_ptrace"},
+	{CAP_LEASE, "cap_lease"},
+};
+
+uint64_t imad_privs_keep(const struct imad *d)
+{
+	uint64_t keep = 0;
+
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		if (caps[i].cap == CAP_SYS_ADMIN && d->cfg.mode == IMAD_MODE_OFF)
+			continue; /* no xattr is ever written */
+		keep |= 1ull << caps[i].cap;
+	}
+	return keep;
+}
+
+void imad_privs_describe(uint64_t keep, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
+		if (keep & (1ull << caps[i].cap))
+			off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s",
+						off ? "," : "", caps[i].name);
+}
+
+int imad_privs_drop(const struct imad *d, char *err, size_t errlen)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[2];
+	uint64_t keep = imad_privs_keep(d);
+	int last = CAP_LAST_CAP;
+	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+
+	if (f) {
+		if (fscanf(f, "%d", &last) != 1)
+			last = CAP_LAST_CAP;
+		fclose(f);
+	}
+	/* the bounding set first: dropping it needs CAP_SETPCAP, dropped below */
+	for (int c = 0; c <= last && c < 64; c++)
+		if (!(keep & (1ull << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 &&
+		    errno != EINVAL) {
+			snprintf(err, errlen, "PR_CAPBSET_DROP %d: %s", c, strerror(errno));
+			return -errno;
+		}
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	memset(data, 0, sizeof(data));
+	data[0].effective = data[0].permitted = (uint32_t)keep;
+	data[1].effective = data[1].permitted = (uint32_t)(keep >> 32);
+	if (syscall(SYS_capset, &h, data) < 0) {
+		snprintf(err, errlen, "capset: %s", strerror(errno));
+		return -errno;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		snprintf(err, errlen, "PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
