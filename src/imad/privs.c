@@ -79,13 +79,22 @@ int imad_privs_drop(const struct imad *d, char *err, size_t errlen)
 			last = CAP_LAST_CAP;
 		fclose(f);
 	}
-	/* the bounding set first: dropping it needs CAP_SETPCAP, dropped below */
-	for (int c = 0; c <= last && c < 64; c++)
-		if (!(keep & (1ull << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 &&
-		    errno != EINVAL) {
+	/*
+	 * The bounding set first: dropping from it needs CAP_SETPCAP, dropped
+	 * below.  Without CAP_SETPCAP (a unit's CapabilityBoundingSet= already
+	 * narrowed it) the bounding set stays as given; the other sets and
+	 * no_new_privs still hold.
+	 */
+	for (int c = 0; c <= last && c < 64; c++) {
+		if (keep & (1ull << c) || prctl(PR_CAPBSET_READ, c, 0, 0, 0) != 1)
+			continue;
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL) {
+			if (errno == EPERM)
+				break; /* no CAP_SETPCAP */
 			snprintf(err, errlen, "PR_CAPBSET_DROP %d: %s", c, strerror(errno));
 			return -errno;
 		}
+	}
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	memset(data, 0, sizeof(data));
 	data[0].effective = data[0].permitted = (uint32_t)keep;
