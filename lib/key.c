@@ -96,12 +96,25 @@ static int pubkey_hash_keyid(EVP_PKEY *pkey, uint32_t *ret, imactl_diag *d)
 	uint8_t md[20];
 	int r = 0;
 
-	if (!X509_PUBKEY_set(&xpk, pkey) || !X509_PUBKEY_get0_param(NULL, &pk, &pklen, NULL, xpk))
+	unsigned char *der = NULL;
+
+	/* The BIT STRING of the SubjectPublicKeyInfo is what i2d_PublicKey() gives for
+	 * RSA (RSAPublicKey) and EC (the encoded point): cheaper than building the
+	 * whole SPKI; other key types take the general path. */
+	if ((EVP_PKEY_is_a(pkey, "RSA") || EVP_PKEY_is_a(pkey, "EC")) &&
+	    (pklen = i2d_PublicKey(pkey, &der)) > 0) {
+		pk = der;
+	} else if (!X509_PUBKEY_set(&xpk, pkey) ||
+		   !X509_PUBKEY_get0_param(NULL, &pk, &pklen, NULL, xpk)) {
 		r = diag_fail_ossl(d, -EOPNOTSUPP, "cannot encode the public key");
-	else if (!EVP_Digest(pk, (size_t)pklen, md, NULL, EVP_sha1(), NULL))
+		goto out;
+	}
+	if (!EVP_Digest(pk, (size_t)pklen, md, NULL, EVP_sha1(), NULL))
 		r = diag_fail_ossl(d, -EOPNOTSUPP, "SHA-1 unavailable");
 	else
 		*ret = load_be32(md + 16);
+out:
+	OPENSSL_free(der);
 	X509_PUBKEY_free(xpk);
 	return r;
 }
