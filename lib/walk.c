@@ -16,6 +16,8 @@
 
 #define QUEUE_CAP 1024
 #define MAX_DEPTH 4096
+/* Files from this size on are queued ahead of the others. */
+#define BIG_FILE (4 * 1024 * 1024)
 
 /* A directory shared by the jobs of its entries; freed with the last reference. */
 struct wdir {
@@ -171,7 +173,7 @@ static void *worker(void *arg)
 	}
 }
 
-static int enqueue(struct walk *w, struct wdir *dir, const char *name)
+static int enqueue(struct walk *w, struct wdir *dir, const char *name, int front)
 {
 	char *n = strdup(name);
 
@@ -193,7 +195,14 @@ static int enqueue(struct walk *w, struct wdir *dir, const char *name)
 		pthread_cond_wait(&w->not_full, &w->lock);
 		w->producer_waiting = 0;
 	}
-	w->q[(w->head + w->n) % QUEUE_CAP] = (struct job){dir, n};
+	if (front) {
+		/* large files first: the last files of a walk then are small ones, and no
+		 * worker idles while another finishes a big file alone */
+		w->head = (w->head + QUEUE_CAP - 1) % QUEUE_CAP;
+		w->q[w->head] = (struct job){dir, n};
+	} else {
+		w->q[(w->head + w->n) % QUEUE_CAP] = (struct job){dir, n};
+	}
 	w->n++;
 	if (w->idle_workers)
 		pthread_cond_signal(&w->not_empty);
@@ -257,7 +266,11 @@ static int walk_dir(struct walk *w, struct wdir *d, int depth)
 		if (type == DT_REG) {
 			if (!name_ok(w, de->d_name))
 				continue;
-			r = enqueue(w, d, de->d_name);
+			struct stat st;
+			int big = !w->inline_mode &&
+				  fstatat(d->fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+				  st.st_size >= BIG_FILE;
+			r = enqueue(w, d, de->d_name, big);
 			if (r < 0)
 				break;
 		} else if (type == DT_DIR) {
@@ -370,7 +383,7 @@ int imactl_walk(const char *const *roots, size_t nroots, const imactl_walk_opts 
 			else
 				wdir_unref(d);
 		} else {
-			r = enqueue(&w, NULL, roots[i]);
+			r = enqueue(&w, NULL, roots[i], 0);
 		}
 	}
 
