@@ -19,8 +19,9 @@
  *          fsuuid, task credentials from /proc/PID/status and LSM labels only
  *          when some rule looks at them.
  *   result the cache entry supplies the digest and earlier appraisals; only
- *          what is missing is computed, in a worker (the fast path runs in the
- *          reader and never blocks on file content).
+ *          what is missing is computed: by the reader itself for a file of
+ *          at most IMAD_INLINE_MAX bytes (IMAD_DECIDE_READER), else in a
+ *          worker under the deadline (the fast path never touches content).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -256,8 +257,10 @@ int imad_settled(struct imad *d, const struct imad_event *ev)
 	return 1;
 }
 
-int imad_decide(struct imad *d, struct imad_event *ev, int may_block, struct imad_outcome *out)
+int imad_decide(struct imad *d, struct imad_event *ev, int how, struct imad_outcome *out)
 {
+	/* the reader's first look counts the cache hit or miss, and may settle */
+	const int reader = how != IMAD_DECIDE_FULL;
 	struct imad_policy *pol;
 	imactl_policy_access a;
 	imactl_policy_decision dec;
@@ -276,6 +279,7 @@ int imad_decide(struct imad *d, struct imad_event *ev, int may_block, struct ima
 	out->verdict = IMAD_ALLOW;
 	out->op = out->cause = NULL;
 	out->violation = NULL;
+	out->fresh = 0;
 	out->task.valid = 0;
 	out->func = (ev->mask & FAN_OPEN_EXEC_PERM) ? "BPRM_CHECK" : "FILE_CHECK";
 
@@ -338,9 +342,9 @@ int imad_decide(struct imad *d, struct imad_event *ev, int may_block, struct ima
 		e.algo = -1;
 		e.elf_dso = -1;
 		e.gen = pol->gen;
-		if (!may_block)
+		if (reader)
 			atomic_fetch_add(&d->st.cache_misses, 1);
-	} else if (!may_block) {
+	} else if (reader) {
 		atomic_fetch_add(&d->st.cache_hits, 1);
 	}
 	if (e.gen != pol->gen) {
@@ -382,7 +386,7 @@ int imad_decide(struct imad *d, struct imad_event *ev, int may_block, struct ima
 	if (d->cfg.mode == IMAD_MODE_OFF)
 		acts &= ~IMACTL_POLICY_ACT_APPRAISE;
 	if (!acts) {
-		if (!may_block)
+		if (reader)
 			settle(d, ev, pol, &e);
 		imad_policy_put(pol);
 		return 0;
@@ -401,19 +405,29 @@ int imad_decide(struct imad *d, struct imad_event *ev, int may_block, struct ima
 	need_violation = ev->writers && (acts & IMACTL_POLICY_ACT_MEASURE) &&
 			 !(ev->mask & FAN_OPEN_EXEC_PERM) && !ev->exec_open;
 	if (!need_measure && !need_audit && !need_appraise && !need_violation) {
-		if (!may_block && (!ap || ap->pass))
+		if (reader && (!ap || ap->pass))
 			settle(d, ev, pol, &e);
 		goto verdict;
 	}
-	if (!may_block) {
+	/*
+	 * Content work: a worker's, or the reader's own when it is bounded (a
+	 * small file: one hash and at most one verify, cheaper than waking a
+	 * worker and being woken by it).  A /proc scan (violations) and big files
+	 * stay in the workers, under the deadline.
+	 */
+	if (how == IMAD_DECIDE_FAST ||
+	    (how == IMAD_DECIDE_READER && (need_violation || ev->key.size > IMAD_INLINE_MAX))) {
 		imad_policy_put(pol);
 		return IMAD_NEED_WORK;
 	}
 
-	/* ---- slow path (worker): read security.ima, hash once, measure, appraise ---- */
-	fd_path(ev->fd, out->path, sizeof(out->path));
-	if (need_violation) /* ima_rdwr_violation_check() runs before the measurement */
+	/* ---- slow path: read security.ima, hash once, measure, appraise ---- */
+	out->fresh = 1;
+	/* the path (a readlink of /proc/self/fd/N) only for what records it */
+	if (need_violation) { /* ima_rdwr_violation_check() runs before the measurement */
+		fd_path(ev->fd, out->path, sizeof(out->path));
 		out->violation = imad_violation_check(d, ev, out->path, 1);
+	}
 	if (!need_measure && !need_audit && !need_appraise)
 		goto verdict;
 	ima_len = imactl_xattr_get(ev->fd, IMACTL_XATTR_IMA, small, sizeof(small));
@@ -455,6 +469,8 @@ int imad_decide(struct imad *d, struct imad_event *ev, int may_block, struct ima
 		const char *tmpl = dec.template_name ? dec.template_name : d->cfg.template_name;
 		int sig = ima_len > 0 &&
 			  (ima[0] == IMACTL_XATTR_DIGSIG || ima[0] == IMACTL_XATTR_VERITY_DIGSIG);
+		if (!out->path[0])
+			fd_path(ev->fd, out->path, sizeof(out->path));
 		r = imad_measure_add(d, ev->fd, pcr, tmpl, out->path, e.algo, e.digest,
 				     sig ? ima : NULL, sig ? (size_t)ima_len : 0);
 		if (r == 0) {

@@ -10,7 +10,10 @@
  *             cache entry is settled for its hook after one fstat() and one
  *             lookup (imad_settled(): no policy evaluation, no /proc, no
  *             thread hand-off); answers what the cache and the policy settle
- *             without touching content (the fast path); hands the rest to a
+ *             without touching content (the fast path); does the work
+ *             itself for a file of at most IMAD_INLINE_MAX bytes (one hash,
+ *             one verify: bounded, and cheaper than two thread switches);
+ *             hands the rest (big files, /proc scans for violations) to a
  *             worker.  Reply first, then log.
  *   workers   one per CPU: hash, measure, appraise, reply, then log.
  *   deadline  answers an event still unanswered after --deadline-ms with the
@@ -76,9 +79,11 @@ struct imad_fan {
 	int ring[SLOTS];
 	unsigned int rhead, rtail, rcount;
 	unsigned int inflight;
+	unsigned int idle; /* workers waiting on qcond: signal only when one is */
 	int qstop;
 
 	unsigned int test_delay_ms; /* IMAD_TEST_DELAY_MS (test builds only) */
+	int inline_work; /* the reader may hash small files itself (IMAD_DECIDE_READER) */
 
 	struct {
 		pid_t pid;
@@ -144,6 +149,43 @@ int imad_fan_probe(char *err, size_t errlen)
 	return 0;
 }
 
+/* The mount id of @path (statx), or 0 when the kernel does not say. */
+static uint64_t mount_id(const char *path)
+{
+#ifdef STATX_MNT_ID
+	struct statx stx;
+
+	if (statx(AT_FDCWD, path, 0, STATX_MNT_ID, &stx) == 0 && (stx.stx_mask & STATX_MNT_ID))
+		return stx.stx_mnt_id;
+#else
+	(void)path;
+#endif
+	return 0;
+}
+
+/*
+ * The reader must never wait for a thread that waits for the reader.  The
+ * main thread rewrites the list's status files (new files in the runtime
+ * directory) under the list writer's lock; on a marked mount each of those
+ * opens is a permission event only the reader answers, so a reader measuring
+ * a file (the same lock) would deadlock with it.  A runtime directory on a
+ * marked mount, or one whose mount cannot be told apart: no work in the
+ * reader, every content check goes to the workers as before.
+ */
+static int inline_safe(struct imad *d)
+{
+	uint64_t rt = mount_id(d->cfg.runtime_dir);
+
+	if (!rt)
+		return 0;
+	for (size_t i = 0; i < d->cfg.n_watch; i++) {
+		uint64_t w = mount_id(d->cfg.watch[i]);
+		if (!w || w == rt)
+			return 0;
+	}
+	return 1;
+}
+
 int imad_fan_setup(struct imad *d, char *err, size_t errlen)
 {
 	struct imad_fan *f = calloc(1, sizeof(*f));
@@ -191,6 +233,12 @@ int imad_fan_setup(struct imad *d, char *err, size_t errlen)
 			return r;
 		}
 	}
+	f->inline_work = !f->test_delay_ms && inline_safe(d);
+	if (!f->inline_work && !f->test_delay_ms)
+		imad_log(LOG_NOTICE,
+			 "the runtime directory '%s' is on a watched mount (or its mount id is "
+			 "unknown): every file is hashed in a worker thread",
+			 d->cfg.runtime_dir);
 	return 0;
 }
 
@@ -235,7 +283,7 @@ static void account_and_log(struct imad_fan *f, struct imad_event *ev, struct im
 			   &o->task);
 	}
 	if (o->cause) {
-		if (o->path[0]) /* a fresh appraisal: the kernel audits it once */
+		if (o->fresh) /* a fresh appraisal: the kernel audits it once */
 			imad_audit(d, 1800, ev->pid, o->op, o->cause, p, ev->key.ino, ev->key.dev,
 				   0, NULL, &o->task);
 		imad_log_rl(o->verdict == IMAD_DENY ? LOG_WARNING : LOG_NOTICE,
@@ -296,8 +344,11 @@ static void *worker_main(void *arg)
 		int i, expected = SLOT_PENDING, late;
 
 		pthread_mutex_lock(&f->qlock);
-		while (!f->rcount && !f->qstop)
+		while (!f->rcount && !f->qstop) {
+			f->idle++;
 			pthread_cond_wait(&f->qcond, &f->qlock);
+			f->idle--;
+		}
 		if (!f->rcount) {
 			pthread_mutex_unlock(&f->qlock);
 			return NULL;
@@ -330,7 +381,7 @@ static void *worker_main(void *arg)
 					      (long)(f->test_delay_ms % 1000) * 1000000L};
 			nanosleep(&ts, NULL);
 		}
-		imad_decide(f->d, &s->ev, 1, &o);
+		imad_decide(f->d, &s->ev, IMAD_DECIDE_FULL, &o);
 		if (o.cause || o.audit_rule || o.violation)
 			imad_task_snapshot(s->ev.pid, &o.task);
 		late = !atomic_compare_exchange_strong(&s->state, &expected, SLOT_ANSWERED);
@@ -415,7 +466,8 @@ static int enqueue(struct imad_fan *f, const struct imad_event *ev, int state)
 	f->rtail = (f->rtail + 1) % SLOTS;
 	f->rcount++;
 	f->inflight++;
-	pthread_cond_signal(&f->qcond);
+	if (f->idle)
+		pthread_cond_signal(&f->qcond);
 	pthread_mutex_unlock(&f->qlock);
 	return 0;
 }
@@ -478,12 +530,14 @@ static void handle(struct imad_fan *f, const struct fanotify_event_metadata *md)
 	o.detail[0] = '\0';
 	o.audit_rule = o.breakglass = o.fixed = 0;
 	o.violation = NULL;
-	r = imad_decide(d, &ev, 0, &o);
+	/* small files are hashed and verified right here (inline_safe()); the test
+	 * delay knob (IMAD_TEST_DELAY_MS) stands for slow work, which is the workers' */
+	r = imad_decide(d, &ev, f->inline_work ? IMAD_DECIDE_READER : IMAD_DECIDE_FAST, &o);
 	if (r == IMAD_NEED_WORK) {
 		if (enqueue(f, &ev, SLOT_PENDING) == 0)
 			return;
 		/* every slot busy: do the work here (backpressure on the openers) */
-		imad_decide(d, &ev, 1, &o);
+		imad_decide(d, &ev, IMAD_DECIDE_FULL, &o);
 	}
 	if (o.cause || o.audit_rule || o.violation)
 		imad_task_snapshot(ev.pid, &o.task);

@@ -39,13 +39,15 @@ enum imad_mode {
 const char *imad_mode_name(int mode);
 int imad_mode_parse(const char *s);
 
-#define IMAD_LIST_MAX	      64
-#define IMAD_DEFAULT_RUNDIR   "/run/imad"
-#define IMAD_DEFAULT_CONFIG   "/etc/imad/imad.conf"
-#define IMAD_DEFAULT_KEYS     "/etc/keys/ima"
-#define IMAD_DEFAULT_DEADLINE 10000 /* ms */
-#define IMAD_DEFAULT_CACHE    65536 /* entries */
-#define IMAD_MLOG_FLUSH_MS    100   /* status files of the measurement list lag at most this */
+#define IMAD_LIST_MAX	       64
+#define IMAD_DEFAULT_RUNDIR    "/run/imad"
+#define IMAD_DEFAULT_CONFIG    "/etc/imad/imad.conf"
+#define IMAD_DEFAULT_KEYS      "/etc/keys/ima"
+#define IMAD_DEFAULT_DEADLINE  10000 /* ms */
+#define IMAD_DEFAULT_CACHE     65536 /* entries */
+#define IMAD_MLOG_FLUSH_MS     100   /* status files of the measurement list: quiet for this long */
+#define IMAD_MLOG_FLUSH_MAX_MS 1000  /* ... or at most this long behind a steady stream */
+#define IMAD_INLINE_MAX	       (256 << 10) /* the reader hashes files up to this size itself */
 
 /* Configuration: every field has a command-line option and a config key (main.c). */
 struct imad_config {
@@ -235,6 +237,7 @@ struct imad_outcome {
 	int verdict;
 	int breakglass;
 	int fixed;
+	int fresh;	/* the content was looked at for this event (slow path): audit it */
 	int audit_rule; /* an audit rule matched: INTEGRITY_RULE record */
 	const char *func;
 	const char *op, *cause;
@@ -246,7 +249,15 @@ struct imad_outcome {
 	const char *violation; /* "open_writers", "ToMToU": recorded in the list */
 };
 
-int imad_decide(struct imad *d, struct imad_event *ev, int may_block, struct imad_outcome *out);
+/*
+ * How much imad_decide() may do: IMAD_DECIDE_FAST only what needs no file
+ * content (IMAD_NEED_WORK otherwise); IMAD_DECIDE_READER the same, plus the
+ * work itself for a regular file of at most IMAD_INLINE_MAX bytes that needs
+ * no /proc scan (bounded: one hash, one verify); IMAD_DECIDE_FULL everything
+ * (a worker, or the reader when every slot is busy).
+ */
+enum { IMAD_DECIDE_FAST = 0, IMAD_DECIDE_FULL = 1, IMAD_DECIDE_READER = 2 };
+int imad_decide(struct imad *d, struct imad_event *ev, int how, struct imad_outcome *out);
 /* The reader's fast path after fstat: 1 when the cache settles @ev as allowed (nothing else). */
 int imad_settled(struct imad *d, const struct imad_event *ev);
 /* The last writer closed @fd: keep an appraised file's hash current (ima_update_xattr()). */

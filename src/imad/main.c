@@ -7,6 +7,7 @@
  * the event reader is healthy.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -444,17 +445,25 @@ static const char *const unenforced_hooks =
 	"KEXEC_KERNEL_CHECK KEXEC_INITRAMFS_CHECK KEXEC_CMDLINE POLICY_CHECK KEY_CHECK "
 	"CRITICAL_DATA SETXATTR_CHECK CREDS_CHECK";
 
+/*
+ * The text of the status file goes to a buffer first: the file is replaced
+ * (a new inode in the runtime directory, then a rename) only when the text
+ * differs from what was last written, so an idle daemon creates no files.
+ */
+static char status_last[4096];
+static size_t status_last_len;
+
 static void write_status(struct imad *d, const char *state)
 {
 	char path[PATH_MAX], tmp[PATH_MAX + 8], hex[65];
+	char text[sizeof(status_last)];
 	struct imad_policy *p = imad_policy_get(d);
 	unsigned long hits = atomic_load(&d->st.cache_hits),
 		      miss = atomic_load(&d->st.cache_misses);
-	FILE *f;
+	FILE *f = fmemopen(text, sizeof(text), "w");
+	long len;
+	int fd, ok;
 
-	snprintf(path, sizeof(path), "%s/status", d->cfg.runtime_dir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
 	if (!f) {
 		imad_policy_put(p);
 		return;
@@ -487,10 +496,24 @@ static void write_status(struct imad *d, const char *state)
 		atomic_load(&d->st.tpm_extends), atomic_load(&d->st.tpm_errors));
 	fprintf(f, "unenforced_hooks: %s\n", unenforced_hooks);
 	imad_policy_put(p);
-	if (fclose(f) == 0)
-		rename(tmp, path);
-	else
+	fflush(f);
+	len = ftell(f);
+	ok = !ferror(f) && len > 0 && (size_t)len < sizeof(text) - 1;
+	fclose(f);
+	if (!ok || ((size_t)len == status_last_len && memcmp(text, status_last, (size_t)len) == 0))
+		return;
+	snprintf(path, sizeof(path), "%s/status", d->cfg.runtime_dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (fd < 0)
+		return;
+	ok = write(fd, text, (size_t)len) == len;
+	if (close(fd) == 0 && ok && rename(tmp, path) == 0) {
+		memcpy(status_last, text, (size_t)len);
+		status_last_len = (size_t)len;
+	} else {
 		unlink(tmp);
+	}
 }
 
 static int print_status(const struct imad_config *c)
@@ -650,9 +673,15 @@ static int run(struct imad *d)
 {
 	sigset_t set;
 	char err[1024];
-	uint64_t wd = imad_watchdog_usec(), period_ns = 1000000000ull, last_ns;
-	/* the measurement list's status files are flushed every tick, the rest once a period */
+	uint64_t wd = imad_watchdog_usec(), period_ns = 1000000000ull, last_ns, flush_ns;
+	/*
+	 * The measurement list's status files (count, violations, pcrs-*: four
+	 * files created and renamed) are rewritten when entries were added and
+	 * the list has been quiet for a tick, or a steady stream has run for
+	 * IMAD_MLOG_FLUSH_MAX_MS; the status file once a period if it changed.
+	 */
 	struct timespec tick = {0, IMAD_MLOG_FLUSH_MS * 1000000L};
+	size_t flushed = (size_t)-1, seen = (size_t)-1;
 	int r;
 
 	if (wd && wd / 2 < 1000000)
@@ -690,8 +719,10 @@ static int run(struct imad *d)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
-	last_ns = imad_now_ns();
+	last_ns = flush_ns = imad_now_ns();
 	for (;;) {
+		size_t count;
+
 		int sig = sigtimedwait(&set, NULL, &tick);
 		uint64_t now;
 
@@ -714,8 +745,15 @@ static int run(struct imad *d)
 					 d->policy_gen);
 			}
 		}
-		imad_measure_flush(d);
 		now = imad_now_ns();
+		count = imad_measure_count(d);
+		if (count != flushed &&
+		    (count == seen || now - flush_ns >= IMAD_MLOG_FLUSH_MAX_MS * 1000000ull)) {
+			imad_measure_flush(d);
+			flushed = count;
+			flush_ns = now;
+		}
+		seen = count;
 		if (sig != SIGHUP && now - last_ns < period_ns)
 			continue;
 		last_ns = now;
