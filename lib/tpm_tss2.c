@@ -32,6 +32,8 @@
 #include "tpm_internal.h"
 #include "util/cleanup.h"
 
+#include "tss2_dl.h"
+
 #define TPM_BANKS_MAX 16
 /* a PCR selection covering PCR 0..23 is 3 bytes */
 #define PCR_SELECT_BYTES 3
@@ -188,7 +190,7 @@ static int read_bank(struct tpm_session *s, int algo, uint32_t want, imactl_pcrs
 
 int imactl_tpm_supported(void)
 {
-	return 1;
+	return tss2_ready(NULL) == 0;
 }
 
 int imactl_pcrs_read_tpm(imactl_pcrs *p, const char *tcti, const int *algos, size_t n_algos,
@@ -202,6 +204,9 @@ int imactl_pcrs_read_tpm(imactl_pcrs *p, const char *tcti, const int *algos, siz
 	size_t nbanks = 0;
 	int r, nread = 0;
 	TSS2_RC rc;
+
+	if (tss2_ready(reterr) < 0)
+		return -EOPNOTSUPP;
 
 	if (!p || (n_algos && !algos) || n_algos > TPM_BANKS_MAX)
 		return -EINVAL;
@@ -298,6 +303,8 @@ int imactl_tpm_open(imactl_ctx *ctx, const char *tcti, unsigned int timeout_ms, 
 	TSS2_RC rc;
 	int r;
 
+	if (tss2_ready(reterr) < 0)
+		return -EOPNOTSUPP;
 	if (!ctx || !ret)
 		return -EINVAL;
 	*ret = NULL;
