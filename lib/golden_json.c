@@ -105,6 +105,14 @@ int imactl_golden_parse_json(const char *text, size_t len, imactl_golden **ret, 
 	if (len > IMACTL_GOLDEN_JSON_MAX)
 		return diag_fail(reterr, -EMSGSIZE, "runtime policy: %zu bytes (at most %u)", len,
 				 IMACTL_GOLDEN_JSON_MAX);
+	/* json-c keeps strings NUL-terminated: "/a\u0000b" would silently become "/a"
+	 * (and match another path); no path, digest or regex holds a NUL. */
+	for (size_t i = 0; i + 6 <= len; i++)
+		if (text[i] == '\\' && text[i + 1] == 'u' && text[i + 2] == '0' &&
+		    text[i + 3] == '0' && text[i + 4] == '0' && text[i + 5] == '0')
+			return diag_fail_at(
+				reterr, -EBADMSG, i,
+				"runtime policy: a \\u0000 (NUL) in a string is not allowed");
 	tok = json_tokener_new();
 	if (!tok)
 		return diag_fail(reterr, -ENOMEM, "out of memory");
