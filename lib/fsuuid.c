@@ -22,6 +22,7 @@
 
 #include "diag.h"
 #include "imactl/evm.h"
+#include "util/hex.h"
 
 #ifndef FS_IOC_GETFSUUID
 struct fsuuid2 {
@@ -41,17 +42,6 @@ static struct {
 static size_t cache_n;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int imactl_uuid_parse(const char *s, uint8_t out[16])
 {
 	size_t n = 0;
@@ -62,8 +52,8 @@ int imactl_uuid_parse(const char *s, uint8_t out[16])
 			continue;
 		if (n == 16 || !p[1])
 			return -EINVAL;
-		hi = hexval(p[0]);
-		lo = hexval(p[1]);
+		hi = hex_nibble(p[0]);
+		lo = hex_nibble(p[1]);
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
 		out[n++] = (uint8_t)(hi << 4 | lo);

@@ -12,6 +12,7 @@
 #include "imactl/inspect.h"
 #include "imactl/xattr.h"
 #include "util/bytes.h"
+#include "util/hex.h"
 
 static const char *const problem_names[IMACTL_INSPECT__MAX] = {
 	[IMACTL_INSPECT_OK] = "ok",
@@ -260,17 +261,6 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int b64val(char c)
 {
 	if (c >= 'A' && c <= 'Z')
@@ -296,7 +286,7 @@ static int decode_hex(const char *s, size_t len, size_t base, uint8_t *out, size
 		int x;
 		if (is_blank(s[i]))
 			continue;
-		x = hexval(s[i]);
+		x = hex_nibble(s[i]);
 		if (x < 0)
 			return diag_fail_at(d, -EBADMSG, base + i, "'%c' is not a hex digit", s[i]);
 		if (hi < 0) {
@@ -380,7 +370,7 @@ int imactl_inspect_parse_text(const char *s, size_t len, uint8_t *out, size_t ca
 		if (is_blank(s[i]))
 			continue;
 		n++;
-		if (hexval(s[i]) < 0) {
+		if (hex_nibble(s[i]) < 0) {
 			only_hex = 0;
 			break;
 		}

@@ -18,6 +18,7 @@
 
 #include "diag.h"
 #include "policy_internal.h"
+#include "util/hex.h"
 #include "util/cleanup.h"
 
 /*
@@ -288,17 +289,6 @@ static int k_strtoint(const char *s, int *ret)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * uuid_parse(): the first 36 characters must be a dashed UUID; like the
  * kernel's uuid_is_valid() we do not look past them, so trailing junk is
@@ -313,12 +303,12 @@ static int k_uuid_parse(const char *s, uint8_t out[16])
 		if (i == 8 || i == 13 || i == 18 || i == 23) {
 			if (s[i] != '-')
 				return -EINVAL;
-		} else if (hexval(s[i]) < 0) {
+		} else if (hex_nibble(s[i]) < 0) {
 			return -EINVAL;
 		}
 	}
 	for (int i = 0; i < 16; i++)
-		out[i] = (uint8_t)(hexval(s[pos[i]]) << 4 | hexval(s[pos[i] + 1]));
+		out[i] = (uint8_t)(hex_nibble(s[pos[i]]) << 4 | hex_nibble(s[pos[i] + 1]));
 	return 0;
 }
 

@@ -27,7 +27,7 @@ void hex_fprint(FILE *f, const uint8_t *p, size_t len)
 	}
 }
 
-static int nib(char c)
+int hex_nibble(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -45,7 +45,7 @@ long hex_decode(const char *s, size_t slen, uint8_t *out, size_t cap)
 	if (slen / 2 > cap)
 		return -EMSGSIZE;
 	for (size_t i = 0; i < slen / 2; i++) {
-		int hi = nib(s[2 * i]), lo = nib(s[2 * i + 1]);
+		int hi = hex_nibble(s[2 * i]), lo = hex_nibble(s[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -EBADMSG;
 		out[i] = (uint8_t)(hi << 4 | lo);

@@ -9,6 +9,8 @@
 
 /* Write 2*len lowercase hex digits and a NUL into out (2*len+1 bytes). */
 void hex_encode(const uint8_t *p, size_t len, char *out);
+/* Value of one hex digit (either case), or -1. */
+int hex_nibble(char c);
 /* Print lowercase hex to a stream. */
 void hex_fprint(FILE *f, const uint8_t *p, size_t len);
 /*
