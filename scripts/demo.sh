@@ -42,12 +42,8 @@ run "$IMACTL" hash -r "${user[@]}" "$work/tree"
 say "4. Sign the executables instead (signature v2, RSA PKCS#1 v1.5, sha256)"
 run "$IMACTL" sign -r --executable "${user[@]}" -k "$work/demo-key.pem" "$work/tree"
 
-say "5. Inspect: the raw $attr values"
-for f in bin/true bin/hello etc/demo.conf; do
-	printf '%-16s ' "$f"
-
-	getfattr -n "$attr" -e hex "$work/tree/$f" 2>/dev/null | sed -n "s/^$attr=0x//p" | cut -c1-80
-done
+say "5. Inspect: what is on a file, decoded and checked against the certificate"
+run "$IMACTL" inspect --cert "$work/demo-cert.pem" "$work/tree/bin/hello" "$work/tree/etc/demo.conf"
 
 say "6. Verify the whole tree against the certificate"
 run "$IMACTL" verify -r -v "${user[@]}" -k "$work/demo-cert.pem" "$work/tree"
