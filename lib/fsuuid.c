@@ -3,11 +3,15 @@
  * The filesystem UUID the kernel hashes into EVM HMACs and immutable
  * signatures: the superblock's s_uuid.  FS_IOC_GETFSUUID (Linux 6.5) returns
  * exactly that; before it, libblkid reads the UUID from the block device
- * (what ext4 and xfs copy into s_uuid).  Results are cached per device so a
- * tree of millions of files costs one lookup per filesystem, and no
- * subprocess ever runs (evmctl runs `blkid` per file).
+ * (what ext4 and xfs copy into s_uuid).  The ioctl is one cheap syscall per
+ * file and is never cached.  Only the libblkid fallback (a device probe) is
+ * cached, process-wide and bounded, keyed by device number AND mount id
+ * (statx STATX_MNT_ID), so a device number reused by another filesystem
+ * after an unmount does not return a stale UUID.  No subprocess ever runs
+ * (evmctl runs `blkid` per file).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +40,7 @@ struct fsuuid2 {
 
 static struct {
 	dev_t dev;
+	uint64_t mnt_id;
 	int valid;
 	uint8_t uuid[16];
 } cache[UUID_CACHE];
@@ -62,13 +67,13 @@ int imactl_uuid_parse(const char *s, uint8_t out[16])
 	return n == 16 ? 0 : -EINVAL;
 }
 
-static int lookup(dev_t dev, uint8_t out[16])
+static int lookup(dev_t dev, uint64_t mnt_id, uint8_t out[16])
 {
 	int found = 0;
 
 	pthread_mutex_lock(&cache_lock);
 	for (size_t i = 0; i < cache_n; i++)
-		if (cache[i].dev == dev && cache[i].valid) {
+		if (cache[i].dev == dev && cache[i].mnt_id == mnt_id && cache[i].valid) {
 			memcpy(out, cache[i].uuid, 16);
 			found = 1;
 			break;
@@ -77,11 +82,12 @@ static int lookup(dev_t dev, uint8_t out[16])
 	return found;
 }
 
-static void store(dev_t dev, const uint8_t uuid[16])
+static void store(dev_t dev, uint64_t mnt_id, const uint8_t uuid[16])
 {
 	pthread_mutex_lock(&cache_lock);
 	if (cache_n < UUID_CACHE) {
 		cache[cache_n].dev = dev;
+		cache[cache_n].mnt_id = mnt_id;
 		cache[cache_n].valid = 1;
 		memcpy(cache[cache_n].uuid, uuid, 16);
 		cache_n++;
@@ -116,18 +122,24 @@ int imactl_fs_uuid_fd(int fd, uint8_t out[16], imactl_diag *reterr)
 
 	if (fstat(fd, &st) < 0)
 		return diag_fail(reterr, -errno, "fstat: %m");
-	if (lookup(st.st_dev, out))
-		return 0;
 	if (ioctl(fd, FS_IOC_GETFSUUID, &fu) == 0 && fu.len == 16) {
 		memcpy(out, fu.uuid, 16);
-		store(st.st_dev, out);
 		return 0;
 	}
 #if HAVE_BLKID
-	r = blkid_uuid(st.st_dev, out);
-	if (r == 0) {
-		store(st.st_dev, out);
-		return 0;
+	{
+		struct statx sx = {0};
+		uint64_t mnt_id = 0;
+		if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) == 0 &&
+		    (sx.stx_mask & STATX_MNT_ID))
+			mnt_id = sx.stx_mnt_id;
+		if (lookup(st.st_dev, mnt_id, out))
+			return 0;
+		r = blkid_uuid(st.st_dev, out);
+		if (r == 0) {
+			store(st.st_dev, mnt_id, out);
+			return 0;
+		}
 	}
 #endif
 	return diag_fail(reterr, -EOPNOTSUPP,
