@@ -29,12 +29,24 @@ void imactl_key_free(imactl_key *key)
 {
 	if (!key)
 		return;
+	for (size_t i = 0; i < ELEMENTSOF(key->vctx); i++)
+		EVP_PKEY_CTX_free(key->vctx[i]);
+	pthread_mutex_destroy(&key->vlock);
 	EVP_PKEY_free(key->pkey);
 	free(key->cert_der);
 	free(key->source);
 	free(key);
 }
 DEFINE_TRIVIAL_CLEANUP_FUNC(imactl_key *, imactl_key_free)
+
+struct imactl_key *key_alloc(void)
+{
+	struct imactl_key *k = calloc(1, sizeof(*k));
+
+	if (k)
+		pthread_mutex_init(&k->vlock, NULL);
+	return k;
+}
 
 uint32_t imactl_key_keyid(const imactl_key *key)
 {
@@ -274,7 +286,7 @@ int imactl_key_load_private(imactl_ctx *ctx, const char *uri, imactl_pass_cb pas
 
 	if (!is_uri && access(uri, R_OK) < 0)
 		return diag_fail(reterr, -errno, "cannot open key '%s': %m", uri);
-	k = calloc(1, sizeof(*k));
+	k = key_alloc();
 	if (!k)
 		return -ENOMEM;
 	k->source = strdup(uri);
@@ -386,7 +398,7 @@ int imactl_key_load_public_mem(imactl_ctx *ctx, const uint8_t *data, size_t len,
 	if (len == 0 || len > KEY_FILE_MAX)
 		return diag_fail(reterr, -EBADMSG, "not a certificate or public key (%zu bytes)",
 				 len);
-	k = calloc(1, sizeof(*k));
+	k = key_alloc();
 	if (!k)
 		return -ENOMEM;
 

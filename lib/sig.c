@@ -124,23 +124,71 @@ int imactl_sig_sign_v1(imactl_ctx *ctx, const imactl_key *key, int algo, const u
 	return 0;
 }
 
-static int verify_raw(imactl_ctx *ctx, EVP_PKEY *pkey, const EVP_MD *md, int pkcs1_raw,
+/* A fresh verification context for @key, @md (NULL: raw PKCS#1), or NULL. */
+static EVP_PKEY_CTX *verify_ctx_new(imactl_ctx *ctx, EVP_PKEY *pkey, const EVP_MD *md,
+				    int pkcs1_raw, imactl_diag *d)
+{
+	EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_pkey(ctx->libctx, pkey, ctx->propq);
+
+	if (!pc || EVP_PKEY_verify_init(pc) <= 0) {
+		EVP_PKEY_CTX_free(pc);
+		diag_fail_ossl(d, -EOPNOTSUPP, "cannot initialise verification");
+		return NULL;
+	}
+	if (pkcs1_raw) {
+		if (EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PADDING) <= 0) {
+			EVP_PKEY_CTX_free(pc);
+			diag_fail_ossl(d, -EOPNOTSUPP, "cannot set RSA padding");
+			return NULL;
+		}
+	} else if (EVP_PKEY_CTX_set_signature_md(pc, md) <= 0) {
+		EVP_PKEY_CTX_free(pc);
+		diag_fail_ossl(d, -EOPNOTSUPP, "key cannot verify %s signatures",
+			       EVP_MD_get0_name(md));
+		return NULL;
+	}
+	return pc;
+}
+
+/*
+ * A verification context of @key for digest @algo (IMACTL_HASH__MAX: raw
+ * PKCS#1): a copy of the one the key keeps prepared (key_internal.h), or a
+ * fresh one when it keeps none for this library context.
+ */
+static EVP_PKEY_CTX *verify_ctx(imactl_ctx *ctx, struct imactl_key *key, int algo, const EVP_MD *md,
+				imactl_diag *d)
+{
+	const int raw = algo == IMACTL_HASH__MAX;
+	EVP_PKEY_CTX *pc = NULL;
+
+	pthread_mutex_lock(&key->vlock);
+	if (!key->vlib_set) {
+		key->vlib = ctx->libctx;
+		key->vlib_set = 1;
+	}
+	if (key->vlib == ctx->libctx) {
+		if (!key->vctx[algo])
+			key->vctx[algo] = verify_ctx_new(ctx, key->pkey, md, raw, d);
+		if (key->vctx[algo])
+			pc = EVP_PKEY_CTX_dup(key->vctx[algo]);
+	}
+	pthread_mutex_unlock(&key->vlock);
+	if (!pc)
+		pc = verify_ctx_new(ctx, key->pkey, md, raw, d);
+	return pc;
+}
+
+static int verify_raw(imactl_ctx *ctx, const imactl_key *key, int algo, const EVP_MD *md,
 		      const uint8_t *sig, size_t siglen, const uint8_t *digest, size_t dlen,
 		      imactl_diag *d)
 {
+	/* the cache is the key's own state, not part of its value: const to callers */
 	__attribute__((cleanup(pkey_ctx_freep))) EVP_PKEY_CTX *pc =
-		EVP_PKEY_CTX_new_from_pkey(ctx->libctx, pkey, ctx->propq);
+		verify_ctx(ctx, (struct imactl_key *)key, algo, md, d);
 	int r;
 
-	if (!pc || EVP_PKEY_verify_init(pc) <= 0)
-		return diag_fail_ossl(d, -EOPNOTSUPP, "cannot initialise verification");
-	if (pkcs1_raw) {
-		if (EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PADDING) <= 0)
-			return diag_fail_ossl(d, -EOPNOTSUPP, "cannot set RSA padding");
-	} else if (EVP_PKEY_CTX_set_signature_md(pc, md) <= 0) {
-		return diag_fail_ossl(d, -EOPNOTSUPP, "key cannot verify %s signatures",
-				      EVP_MD_get0_name(md));
-	}
+	if (!pc)
+		return d && d->code ? d->code : -EOPNOTSUPP;
 	r = EVP_PKEY_verify(pc, sig, siglen, digest, dlen);
 	diag_ossl_drain();
 	if (r == 1)
@@ -184,7 +232,8 @@ int imactl_sig_verify(imactl_ctx *ctx, const imactl_keyring *kr, const uint8_t *
 		r = v1_sighash(digest, digest_len, value + 1, sighash);
 		if (r < 0)
 			return r;
-		r = verify_raw(ctx, k->pkey, NULL, 1, v.sig, v.sig_len, sighash, 20, reterr);
+		r = verify_raw(ctx, k, IMACTL_HASH__MAX, NULL, v.sig, v.sig_len, sighash, 20,
+			       reterr);
 	} else {
 		const EVP_MD *md = ctx_md(ctx, v.hash_algo);
 		if (!md)
@@ -194,7 +243,8 @@ int imactl_sig_verify(imactl_ctx *ctx, const imactl_keyring *kr, const uint8_t *
 		k = imactl_keyring_find(kr, v.keyid);
 		if (!k)
 			return diag_fail(reterr, -ENOKEY, "no key with key id %08x", v.keyid);
-		r = verify_raw(ctx, k->pkey, md, 0, v.sig, v.sig_len, digest, digest_len, reterr);
+		r = verify_raw(ctx, k, v.hash_algo, md, v.sig, v.sig_len, digest, digest_len,
+			       reterr);
 	}
 	if (r == 0 && ret_key)
 		*ret_key = k;

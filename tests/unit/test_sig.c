@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +174,76 @@ static void test_ecdsa_round_trips(void **state)
 	for (size_t i = 3; i < 5; i++)
 		for (size_t a = 0; a < 3; a++)
 			round_trip(&keys[i], IMACTL_XATTR_DIGSIG, algos[a]);
+}
+
+/*
+ * One key verifying many signatures: the prepared verification contexts it
+ * keeps (one per digest, and raw PKCS#1 for v1) must give every verify its
+ * own state: digests interleaved, a bad signature between good ones, and the
+ * same key used from several threads at once.
+ */
+struct mixed {
+	uint8_t sig[4][IMACTL_XATTR_MAX];
+	size_t len[4];
+	uint8_t dg[4][IMACTL_MAX_DIGEST_SIZE];
+	size_t dl[4];
+	imactl_keyring *kr;
+	int failures;
+};
+
+static void *verify_mixed(void *arg)
+{
+	struct mixed *m = arg;
+	uint8_t bad[IMACTL_MAX_DIGEST_SIZE];
+
+	for (int round = 0; round < 50; round++)
+		for (int i = 0; i < 4; i++) {
+			if (imactl_sig_verify(ctx, m->kr, m->sig[i], m->len[i], m->dg[i], m->dl[i],
+					      NULL, NULL) != 0)
+				m->failures++;
+			memcpy(bad, m->dg[i], m->dl[i]);
+			bad[m->dl[i] - 1] ^= 1;
+			if (imactl_sig_verify(ctx, m->kr, m->sig[i], m->len[i], bad, m->dl[i], NULL,
+					      NULL) != -EKEYREJECTED)
+				m->failures++;
+		}
+	return NULL;
+}
+
+static void test_one_key_many_verifies(void **state)
+{
+	static struct mixed m[4];
+	static const int algos[] = {IMACTL_HASH_SHA1, IMACTL_HASH_SHA256, IMACTL_HASH_SHA512};
+	pthread_t th[4];
+
+	(void)state;
+	m[0].kr = ring_of_kp(&keys[1]);
+	for (int i = 0; i < 3; i++) {
+		m[0].dl[i] = imactl_hash_size(algos[i]);
+		digest_of(algos[i], "mixed", m[0].dg[i]);
+		m[0].len[i] = sizeof(m[0].sig[i]);
+		assert_int_equal(imactl_sig_sign(ctx, keys[1].priv, IMACTL_XATTR_DIGSIG, algos[i],
+						 m[0].dg[i], m[0].dl[i], m[0].sig[i], &m[0].len[i],
+						 NULL),
+				 0);
+	}
+	m[0].dl[3] = 32;
+	digest_of(IMACTL_HASH_SHA256, "v1", m[0].dg[3]);
+	m[0].len[3] = sizeof(m[0].sig[3]);
+	assert_int_equal(imactl_sig_sign_v1(ctx, keys[1].priv, IMACTL_HASH_SHA256, m[0].dg[3], 32,
+					    0, m[0].sig[3], &m[0].len[3], NULL),
+			 0);
+	verify_mixed(&m[0]);
+	assert_int_equal(m[0].failures, 0);
+	for (int t = 1; t < 4; t++)
+		m[t] = m[0];
+	for (int t = 0; t < 4; t++)
+		assert_int_equal(pthread_create(&th[t], NULL, verify_mixed, &m[t]), 0);
+	for (int t = 0; t < 4; t++) {
+		pthread_join(th[t], NULL);
+		assert_int_equal(m[t].failures, 0);
+	}
+	imactl_keyring_free(m[0].kr);
 }
 
 static void test_wrong_key(void **state)
@@ -553,6 +624,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rsa_round_trips),
 		cmocka_unit_test(test_ecdsa_round_trips),
+		cmocka_unit_test(test_one_key_many_verifies),
 		cmocka_unit_test(test_wrong_key),
 		cmocka_unit_test(test_sign_errors),
 		cmocka_unit_test(test_verify_errors),
