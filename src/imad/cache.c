@@ -4,33 +4,76 @@
  * integrity cache (iint), keyed here by (dev, ino, mtime ns, ctime ns, size)
  * because userspace has no i_version and fanotify ignore marks are not a safe
  * cache (writes through a shared mmap do not clear them, FANOTIFY.md).  A
- * changed file gets a new key: its old entry simply ages out.  ctime covers
- * xattr changes (security.ima/evm rewritten), chmod and chown.
+ * changed file gets a new key: its old entry is dropped when seen, or ages
+ * out.  ctime covers xattr changes (security.ima/evm rewritten), chmod and
+ * chown.
  *
- * Bounded: a fixed pool of entries, LRU eviction, one mutex (lookups copy the
- * entry out, so nothing is borrowed across the lock).
+ * Bounded: a fixed pool of entries, one mutex (lookups copy the entry out, so
+ * nothing is borrowed across the lock).  Eviction is CLOCK (second chance):
+ * a hit only sets the entry's reference bit, in the cache line the lookup
+ * has already read, where an LRU list would write three other entries' links
+ * on every hit: the cached fast path is one bucket load and one entry line.
+ * When the pool is full, the hand sweeps it, clearing reference bits, and
+ * evicts the first entry not used since the last sweep.
+ *
+ * Memory: the pool and the buckets are anonymous mappings aligned to 2 MiB
+ * and offered transparent huge pages (a hit's two random loads would
+ * otherwise each risk a TLB miss: 16 MiB of entries at the default size);
+ * pages are touched as entries are first used, not at start.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "imad.h"
 
+/* hnext, then the entry's key, gen and settled: one 64-byte line for a hit */
 struct node {
+	struct node *hnext; /* hash chain, or free list */
 	struct imad_entry e;
-	struct node *hnext;	  /* hash chain */
-	struct node *prev, *next; /* LRU list, most recent at head */
-	int used;
-};
+	uint8_t used, ref;
+} __attribute__((aligned(64)));
 
 struct imad_cache {
 	pthread_mutex_t lock;
-	size_t max, n, nbuckets;
+	size_t max, n, nbuckets, hand;
+	size_t fresh; /* pool[fresh..max) never used yet */
 	struct node **buckets;
 	struct node *pool;
 	struct node *free_list;
-	struct node *head, *tail;
+	size_t buckets_len, pool_len;
 };
+
+#define HUGE_ALIGN (2u << 20)
+
+/* Zeroed, 2 MiB-aligned anonymous memory offered huge pages; NULL on failure. */
+static void *big_zalloc(size_t len, size_t *ret_len)
+{
+	size_t l = (len + HUGE_ALIGN - 1) & ~(size_t)(HUGE_ALIGN - 1);
+	uint8_t *p = mmap(NULL, l + HUGE_ALIGN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
+	uintptr_t a;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	a = ((uintptr_t)p + HUGE_ALIGN - 1) & ~(uintptr_t)(HUGE_ALIGN - 1);
+	if (a > (uintptr_t)p)
+		munmap(p, a - (uintptr_t)p);
+	if ((uintptr_t)p + l + HUGE_ALIGN > a + l)
+		munmap((void *)(a + l), (uintptr_t)p + l + HUGE_ALIGN - (a + l));
+#ifdef MADV_HUGEPAGE
+	madvise((void *)a, l, MADV_HUGEPAGE); /* a hint: no huge pages is fine */
+#endif
+	*ret_len = l;
+	return (void *)a;
+}
+
+static void big_free(void *p, size_t len)
+{
+	if (p)
+		munmap(p, len);
+}
 
 static size_t hash_key(const struct imad_cache *c, uint64_t dev, uint64_t ino)
 {
@@ -52,20 +95,16 @@ int imad_cache_new(size_t max, struct imad_cache **ret)
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
-	c->buckets = calloc(nb, sizeof(*c->buckets));
-	c->pool = calloc(max, sizeof(*c->pool));
+	c->buckets = big_zalloc(nb * sizeof(*c->buckets), &c->buckets_len);
+	c->pool = big_zalloc(max * sizeof(*c->pool), &c->pool_len);
 	if (!c->buckets || !c->pool) {
-		free(c->buckets);
-		free(c->pool);
+		big_free(c->buckets, c->buckets_len);
+		big_free(c->pool, c->pool_len);
 		free(c);
 		return -ENOMEM;
 	}
 	c->max = max;
 	c->nbuckets = nb;
-	for (size_t i = 0; i < max; i++) {
-		c->pool[i].hnext = c->free_list;
-		c->free_list = &c->pool[i];
-	}
 	pthread_mutex_init(&c->lock, NULL);
 	*ret = c;
 	return 0;
@@ -76,33 +115,9 @@ void imad_cache_free(struct imad_cache *c)
 	if (!c)
 		return;
 	pthread_mutex_destroy(&c->lock);
-	free(c->buckets);
-	free(c->pool);
+	big_free(c->buckets, c->buckets_len);
+	big_free(c->pool, c->pool_len);
 	free(c);
-}
-
-static void lru_unlink(struct imad_cache *c, struct node *n)
-{
-	if (n->prev)
-		n->prev->next = n->next;
-	else
-		c->head = n->next;
-	if (n->next)
-		n->next->prev = n->prev;
-	else
-		c->tail = n->prev;
-	n->prev = n->next = NULL;
-}
-
-static void lru_push(struct imad_cache *c, struct node *n)
-{
-	n->prev = NULL;
-	n->next = c->head;
-	if (c->head)
-		c->head->prev = n;
-	c->head = n;
-	if (!c->tail)
-		c->tail = n;
 }
 
 /* Find the node for (dev, ino), whatever its times; returns the link pointing at it. */
@@ -120,11 +135,36 @@ static void drop(struct imad_cache *c, struct node **pp)
 	struct node *n = *pp;
 
 	*pp = n->hnext;
-	lru_unlink(c, n);
-	n->used = 0;
+	n->used = n->ref = 0;
 	n->hnext = c->free_list;
 	c->free_list = n;
 	c->n--;
+}
+
+/* A free node: recycled, never used, else the CLOCK victim's. */
+static struct node *take(struct imad_cache *c)
+{
+	struct node *n;
+
+	if (!c->free_list && c->fresh < c->max)
+		return &c->pool[c->fresh++];
+	if (!c->free_list) {
+		for (;;) {
+			n = &c->pool[c->hand];
+			c->hand = (c->hand + 1) % c->max;
+			if (!n->used)
+				continue; /* not reached: full pool, no free node */
+			if (n->ref) {
+				n->ref = 0;
+				continue;
+			}
+			drop(c, find(c, n->e.key.dev, n->e.key.ino));
+			break;
+		}
+	}
+	n = c->free_list;
+	c->free_list = n->hnext;
+	return n;
 }
 
 int imad_cache_lookup(struct imad_cache *c, const struct imad_key *k, struct imad_entry *out)
@@ -137,8 +177,7 @@ int imad_cache_lookup(struct imad_cache *c, const struct imad_key *k, struct ima
 	if (*pp) {
 		if (memcmp(&(*pp)->e.key, k, sizeof(*k)) == 0) {
 			*out = (*pp)->e;
-			lru_unlink(c, *pp);
-			lru_push(c, *pp);
+			(*pp)->ref = 1;
 			found = 1;
 		} else {
 			/* the file changed: its old results are worthless */
@@ -152,28 +191,24 @@ int imad_cache_lookup(struct imad_cache *c, const struct imad_key *k, struct ima
 void imad_cache_store(struct imad_cache *c, const struct imad_entry *e)
 {
 	struct node **pp, *n;
+	size_t b;
 
 	pthread_mutex_lock(&c->lock);
 	pp = find(c, e->key.dev, e->key.ino);
 	if (*pp) {
 		n = *pp;
 		n->e = *e;
-		lru_unlink(c, n);
-		lru_push(c, n);
+		n->ref = 1;
 		pthread_mutex_unlock(&c->lock);
 		return;
 	}
-	if (!c->free_list) {
-		struct node *old = c->tail;
-		drop(c, find(c, old->e.key.dev, old->e.key.ino));
-	}
-	n = c->free_list;
-	c->free_list = n->hnext;
+	n = take(c);
 	n->e = *e;
 	n->used = 1;
-	n->hnext = c->buckets[hash_key(c, e->key.dev, e->key.ino)];
-	c->buckets[hash_key(c, e->key.dev, e->key.ino)] = n;
-	lru_push(c, n);
+	n->ref = 1;
+	b = hash_key(c, e->key.dev, e->key.ino);
+	n->hnext = c->buckets[b];
+	c->buckets[b] = n;
 	c->n++;
 	pthread_mutex_unlock(&c->lock);
 }
@@ -199,10 +234,7 @@ int imad_cache_settled(struct imad_cache *c, const struct imad_key *k, unsigned 
 	n = *find(c, k->dev, k->ino);
 	if (n && n->e.gen == gen && (n->e.settled & hook) == hook &&
 	    memcmp(&n->e.key, k, sizeof(*k)) == 0) {
-		if (c->head != n) {
-			lru_unlink(c, n);
-			lru_push(c, n);
-		}
+		n->ref = 1;
 		ok = 1;
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -232,8 +264,10 @@ void imad_cache_settle(struct imad_cache *c, const struct imad_entry *e, uint32_
 void imad_cache_clear(struct imad_cache *c)
 {
 	pthread_mutex_lock(&c->lock);
-	while (c->head)
-		drop(c, find(c, c->head->e.key.dev, c->head->e.key.ino));
+	for (size_t i = 0; i < c->fresh; i++)
+		if (c->pool[i].used)
+			drop(c, find(c, c->pool[i].e.key.dev, c->pool[i].e.key.ino));
+	c->hand = 0;
 	pthread_mutex_unlock(&c->lock);
 }
 

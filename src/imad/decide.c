@@ -157,16 +157,30 @@ static int is_elf_dso(int fd)
 	       h[17] == 0; /* ET_DYN */
 }
 
-static void fd_path(int fd, char *buf, size_t cap)
-{
-	char link[64];
-	ssize_t n;
+static int proc_fd_dir = -1;
 
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, buf, cap - 1);
-	if (n < 0)
-		n = 0;
-	buf[n] = '\0';
+static void proc_fd_dir_open(void)
+{
+	proc_fd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+void imad_fd_path(int fd, char *buf, size_t cap)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	char name[16];
+	ssize_t n = -1;
+
+	/* relative to a kept /proc/self/fd: no walk of "/proc/self/fd/" per event */
+	pthread_once(&once, proc_fd_dir_open);
+	snprintf(name, sizeof(name), "%d", fd);
+	if (proc_fd_dir >= 0)
+		n = readlinkat(proc_fd_dir, name, buf, cap - 1);
+	if (n < 0) {
+		char link[64];
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, buf, cap - 1);
+	}
+	buf[n > 0 ? n : 0] = '\0';
 }
 
 static int breakglass(struct imad *d, const char *path)
@@ -425,7 +439,7 @@ int imad_decide(struct imad *d, struct imad_event *ev, int how, struct imad_outc
 	out->fresh = 1;
 	/* the path (a readlink of /proc/self/fd/N) only for what records it */
 	if (need_violation) { /* ima_rdwr_violation_check() runs before the measurement */
-		fd_path(ev->fd, out->path, sizeof(out->path));
+		imad_fd_path(ev->fd, out->path, sizeof(out->path));
 		out->violation = imad_violation_check(d, ev, out->path, 1);
 	}
 	if (!need_measure && !need_audit && !need_appraise)
@@ -470,7 +484,7 @@ int imad_decide(struct imad *d, struct imad_event *ev, int how, struct imad_outc
 		int sig = ima_len > 0 &&
 			  (ima[0] == IMACTL_XATTR_DIGSIG || ima[0] == IMACTL_XATTR_VERITY_DIGSIG);
 		if (!out->path[0])
-			fd_path(ev->fd, out->path, sizeof(out->path));
+			imad_fd_path(ev->fd, out->path, sizeof(out->path));
 		r = imad_measure_add(d, ev->fd, pcr, tmpl, out->path, e.algo, e.digest,
 				     sig ? ima : NULL, sig ? (size_t)ima_len : 0);
 		if (r == 0) {
@@ -531,7 +545,7 @@ verdict:
 		if (d->cfg.mode == IMAD_MODE_ENFORCE && !out->fixed) {
 			if (d->cfg.n_allow) {
 				if (!out->path[0])
-					fd_path(ev->fd, out->path, sizeof(out->path));
+					imad_fd_path(ev->fd, out->path, sizeof(out->path));
 				if (breakglass(d, out->path)) {
 					out->breakglass = 1;
 					atomic_fetch_add(&d->st.breakglass, 1);

@@ -259,11 +259,7 @@ static void account_and_log(struct imad_fan *f, struct imad_event *ev, struct im
 	    !o->violation)
 		return;
 	if (!p[0]) {
-		char link[64];
-		ssize_t n;
-		snprintf(link, sizeof(link), "/proc/self/fd/%d", ev->fd);
-		n = readlink(link, path, sizeof(path) - 1);
-		path[n > 0 ? n : 0] = '\0';
+		imad_fd_path(ev->fd, path, sizeof(path));
 		p = path;
 	}
 	if (o->violation) {
@@ -308,15 +304,12 @@ static void account_and_log(struct imad_fan *f, struct imad_event *ev, struct im
 
 static void update_on_close(struct imad_fan *f, struct imad_event *ev)
 {
-	char detail[256], path[4096], link[64];
-	ssize_t n;
+	char detail[256], path[4096];
 	int r = imad_update_on_close(f->d, ev, detail, sizeof(detail));
 
 	if (r == 0)
 		return;
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", ev->fd);
-	n = readlink(link, path, sizeof(path) - 1);
-	path[n > 0 ? n : 0] = '\0';
+	imad_fd_path(ev->fd, path, sizeof(path));
 	if (r > 0)
 		imad_log_rl(LOG_INFO, "'%s' closed after a write: security.ima updated", path);
 	else
@@ -513,17 +506,22 @@ static void handle(struct imad_fan *f, const struct fanotify_event_metadata *md)
 			exec_note(f, &ev);
 		else
 			ev.exec_open = exec_match(f, &ev);
-		/* open-writers/ToMToU: two fcntl()s, only under a policy measuring reads */
+		int leased = 0;
+
+		/* open-writers/ToMToU: a read-lease probe, only under a policy measuring reads */
 		if (!(md->mask & FAN_OPEN_EXEC_PERM) && !ev.exec_open && ev.have_stat == 1 &&
 		    atomic_load(&d->probe_writers))
-			ev.writers = imad_writers_probe(ev.fd);
+			ev.writers = imad_writers_probe(ev.fd, &leased);
 		if (!ev.writers && imad_settled(d, &ev)) {
-			/* the cached fast path: fstat + one lookup + reply */
+			/* the cached fast path: fstat + one lookup + reply; close() drops the lease
+			 */
 			reply(f, ev.fd, IMAD_ALLOW);
 			atomic_fetch_add(&d->st.allowed, 1);
 			close(ev.fd);
 			return;
 		}
+		if (leased)
+			imad_lease_release(ev.fd);
 	}
 	ev.t0_ns = imad_now_ns();
 	o.path[0] = '\0';

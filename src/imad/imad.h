@@ -159,19 +159,20 @@ struct imad_appr {
 };
 
 struct imad_entry {
+	/* key, gen and settled first: the cached fast path reads nothing else */
 	struct imad_key key;
 	unsigned int gen; /* policy generation of the appraisal results */
-	int algo;	  /* -1: no digest yet */
-	uint8_t digest[IMACTL_MAX_DIGEST_SIZE];
-	uint32_t measured_pcrs;
-	int audited;
-	int elf_dso; /* -1 unknown, 0/1 */
 	/*
 	 * IMAD_HOOK_* bits: that hook settled to "allow, nothing left to do"
 	 * under policy generation gen, which depends on nothing but the file
 	 * (no uid/gid/subj_ rule): the reader answers it from here alone.
 	 */
 	uint32_t settled;
+	int algo; /* -1: no digest yet */
+	uint8_t digest[IMACTL_MAX_DIGEST_SIZE];
+	uint32_t measured_pcrs;
+	int audited;
+	int elf_dso; /* -1 unknown, 0/1 */
 	struct imad_appr appr[IMAD_APPR_SLOTS];
 };
 
@@ -264,6 +265,8 @@ int imad_settled(struct imad *d, const struct imad_event *ev);
 int imad_update_on_close(struct imad *d, struct imad_event *ev, char *detail, size_t detail_len);
 int imad_event_stat(struct imad_event *ev);
 uint64_t imad_now_ns(void);
+/* The path of our open file @fd (readlinkat() on a kept /proc/self/fd); "" if unknown. */
+void imad_fd_path(int fd, char *buf, size_t cap);
 
 /* ---- appraise.c ---- */
 struct imad_appraise_in {
@@ -294,8 +297,13 @@ int imad_measure_violation(struct imad *d, const char *path);
 size_t imad_measure_count(struct imad *d);
 
 /* ---- violation.c ---- */
-/* 1 when the file of @fd is open for write anywhere (a read lease is refused). */
-int imad_writers_probe(int fd);
+/*
+ * 1 when the file of @fd is open for write anywhere (a read lease is
+ * refused).  Else *@leased says whether a read lease is now held on @fd:
+ * closing @fd or imad_lease_release() drops it; drop it before any slow work.
+ */
+int imad_writers_probe(int fd, int *leased);
+void imad_lease_release(int fd);
 /* Find the other opens of the event's file; record and return the violation, or NULL. */
 const char *imad_violation_check(struct imad *d, const struct imad_event *ev, const char *path,
 				 int measured_before);

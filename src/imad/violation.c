@@ -37,12 +37,18 @@
 
 #include "imad.h"
 
-int imad_writers_probe(int fd)
+int imad_writers_probe(int fd, int *leased)
 {
+	*leased = 0;
 	if (fcntl(fd, F_SETLEASE, F_RDLCK) < 0)
 		return errno == EAGAIN ? 1 : 0; /* EINVAL/EACCES: no leases here, no signal */
-	fcntl(fd, F_SETLEASE, F_UNLCK);
+	*leased = 1;
 	return 0;
+}
+
+void imad_lease_release(int fd)
+{
+	fcntl(fd, F_SETLEASE, F_UNLCK);
 }
 
 /* O_ACCMODE of /proc/PID/fdinfo/FD, or -1. */
