@@ -48,6 +48,14 @@ uint64_t imad_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t imad_coarse_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 /* ---- per-device filesystem facts ------------------------------------------ */
 
 #define FS_SLOTS 64
@@ -265,10 +273,8 @@ int imad_settled(struct imad *d, const struct imad_event *ev)
 
 	if (!gen || ev->have_stat != 1)
 		return 0;
-	if (!imad_cache_settled(d->cache, &ev->key, gen, event_hook(ev)))
-		return 0;
-	atomic_fetch_add(&d->st.cache_hits, 1);
-	return 1;
+	/* counted by the caller (imad_stats.fast) */
+	return imad_cache_settled(d->cache, &ev->key, gen, event_hook(ev));
 }
 
 int imad_decide(struct imad *d, struct imad_event *ev, int how, struct imad_outcome *out)

@@ -37,6 +37,7 @@
 #include <sys/fanotify.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -92,6 +93,22 @@ struct imad_fan {
 	unsigned int exec_next;
 };
 
+/*
+ * The reader's per-event read(), write() and close() as plain system calls:
+ * glibc's wrappers are cancellation points, which in a threaded process cost
+ * two atomic updates of the thread's cancel state each; nothing here is ever
+ * cancelled.
+ */
+static ssize_t sys_read(int fd, void *buf, size_t len)
+{
+	return syscall(SYS_read, fd, buf, len);
+}
+
+static void sys_close(int fd)
+{
+	syscall(SYS_close, fd);
+}
+
 static void reply(struct imad_fan *f, int fd, int verdict)
 {
 	struct fanotify_response resp = {.fd = fd,
@@ -99,7 +116,7 @@ static void reply(struct imad_fan *f, int fd, int verdict)
 	ssize_t n;
 
 	do
-		n = write(f->fd, &resp, sizeof(resp));
+		n = syscall(SYS_write, f->fd, &resp, sizeof(resp));
 	while (n < 0 && errno == EINTR);
 }
 
@@ -490,8 +507,8 @@ static void handle(struct imad_fan *f, const struct fanotify_event_metadata *md)
 		close(md->fd);
 		return;
 	}
-	atomic_fetch_add(&d->st.events, 1);
 	if (md->pid == d->self) {
+		atomic_fetch_add(&d->st.events, 1);
 		/* never block ourselves: our own opens (keys, policy, logs) are allowed */
 		reply(f, md->fd, IMAD_ALLOW);
 		atomic_fetch_add(&d->st.own, 1);
@@ -513,16 +530,19 @@ static void handle(struct imad_fan *f, const struct fanotify_event_metadata *md)
 		    atomic_load(&d->probe_writers))
 			ev.writers = imad_writers_probe(ev.fd, &leased);
 		if (!ev.writers && imad_settled(d, &ev)) {
-			/* the cached fast path: fstat + one lookup + reply; close() drops the lease
-			 */
+			/* the fast path: fstat, one lookup, reply; close() drops the lease */
 			reply(f, ev.fd, IMAD_ALLOW);
-			atomic_fetch_add(&d->st.allowed, 1);
-			close(ev.fd);
+			sys_close(ev.fd);
+			atomic_store_explicit(
+				&d->st.fast,
+				atomic_load_explicit(&d->st.fast, memory_order_relaxed) + 1,
+				memory_order_relaxed);
 			return;
 		}
 		if (leased)
 			imad_lease_release(ev.fd);
 	}
+	atomic_fetch_add(&d->st.events, 1);
 	ev.t0_ns = imad_now_ns();
 	o.path[0] = '\0';
 	o.detail[0] = '\0';
@@ -560,10 +580,11 @@ static void *reader_main(void *arg)
 	while (!atomic_load(&d->stopping)) {
 		ssize_t n;
 
-		atomic_store(&f->heartbeat_ns, imad_now_ns());
-		atomic_store(&f->in_read, 1);
-		n = read(f->fd, buf, READ_BUFSIZE);
-		atomic_store(&f->in_read, 0);
+		/* relaxed: the health check allows seconds, not nanoseconds */
+		atomic_store_explicit(&f->heartbeat_ns, imad_coarse_ns(), memory_order_relaxed);
+		atomic_store_explicit(&f->in_read, 1, memory_order_relaxed);
+		n = sys_read(f->fd, buf, READ_BUFSIZE);
+		atomic_store_explicit(&f->in_read, 0, memory_order_relaxed);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			continue; /* SIGUSR1: stopping is checked above */
 		if (n <= 0)
@@ -609,7 +630,7 @@ int imad_fan_start(struct imad *d)
 	f->nworkers = d->cfg.workers ? d->cfg.workers : (ncpu > 0 ? (unsigned int)ncpu : 1);
 	if (f->nworkers > ELEMENTSOF(f->workers))
 		f->nworkers = ELEMENTSOF(f->workers);
-	atomic_store(&f->heartbeat_ns, imad_now_ns());
+	atomic_store(&f->heartbeat_ns, imad_coarse_ns());
 	for (unsigned int i = 0; i < f->nworkers; i++)
 		if (pthread_create(&f->workers[i], NULL, worker_main, f) != 0)
 			return -EAGAIN;
@@ -624,7 +645,7 @@ int imad_fan_start(struct imad *d)
 int imad_fan_healthy(struct imad *d)
 {
 	struct imad_fan *f = d->fan;
-	uint64_t now = imad_now_ns();
+	uint64_t now = imad_coarse_ns();
 	uint64_t limit = 2ull * d->cfg.deadline_ms * 1000000ull + 5000000000ull;
 
 	if (!f || !f->started)

@@ -458,7 +458,8 @@ static void write_status(struct imad *d, const char *state)
 	char path[PATH_MAX], tmp[PATH_MAX + 8], hex[65];
 	char text[sizeof(status_last)];
 	struct imad_policy *p = imad_policy_get(d);
-	unsigned long hits = atomic_load(&d->st.cache_hits),
+	unsigned long fast = atomic_load(&d->st.fast);
+	unsigned long hits = atomic_load(&d->st.cache_hits) + fast,
 		      miss = atomic_load(&d->st.cache_misses);
 	FILE *f = fmemopen(text, sizeof(text), "w");
 	long len;
@@ -481,8 +482,8 @@ static void write_status(struct imad *d, const char *state)
 		"cache_misses: %lu\ncache_hit_rate: %.3f\ncache_entries: %zu\nhashed: %lu\n"
 		"measured: %lu\nappraised: %lu\nfixed: %lu\ndeadline_expired: %lu\n"
 		"breakglass: %lu\nerrors: %lu\nreloads: %lu\nreloads_failed: %lu\n",
-		atomic_load(&d->st.events), atomic_load(&d->st.allowed), atomic_load(&d->st.denied),
-		atomic_load(&d->st.own), hits, miss,
+		atomic_load(&d->st.events) + fast, atomic_load(&d->st.allowed) + fast,
+		atomic_load(&d->st.denied), atomic_load(&d->st.own), hits, miss,
 		hits + miss ? (double)hits / (double)(hits + miss) : 0.0,
 		d->cache ? imad_cache_size(d->cache) : 0, atomic_load(&d->st.hashed),
 		atomic_load(&d->st.measured), atomic_load(&d->st.appraised),
