@@ -84,6 +84,7 @@ cleanup()
 	[ -s "$T/binds" ] && tac "$T/binds" | while read -r m; do umount -l "$m"; done
 	mountpoint -q "$MNT" && { umount "$MNT" || umount -l "$MNT"; }
 	mountpoint -q "$REF" && { umount "$REF" || umount -l "$REF"; }
+	mountpoint -q "$T/run" && umount -l "$T/run"
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -130,6 +131,13 @@ measure func=FILE_CHECK mask=MAY_READ
 appraise func=BPRM_CHECK
 appraise func=FILE_CHECK mask=MAY_READ
 POL
+# fapolicyd's duties only (no measurement list): the like-for-like row
+cat >"$T/policy.appraise" <<'POL'
+appraise func=BPRM_CHECK
+appraise func=FILE_CHECK mask=MAY_READ
+POL
+# imad's runtime directory on a tmpfs, as /run/imad is on a systemd host
+mkdir -p "$T/run" && mount -t tmpfs -o size=256m tmpfs "$T/run" || exit 1
 
 # fapolicyd: own config, trust file with every test file's size and sha256;
 # rules: trusted (path in the trust db, size and sha256 match) is allowed,
@@ -251,13 +259,13 @@ wait_idle()
 	done
 	echo "$c"
 }
-start_imad() # BINARY
+start_imad() # BINARY [POLICY]
 {
-	rm -rf "$T/rt"
-	"${TS[@]}" timeout -k 5 300 "$1" --watch "$MNT" --policy "$T/policy" --keys "$T/keys" \
-		--runtime-dir "$T/rt" --foreground 2>"$T/imad.log" &
+	rm -rf "$T/run/rt"
+	"${TS[@]}" timeout -k 5 300 "$1" --watch "$MNT" --policy "${2:-$T/policy}" --keys "$T/keys" \
+		--runtime-dir "$T/run/rt" --foreground 2>"$T/imad.log" &
 	echo $! >"$T/lpid"
-	for _ in $(seq 100); do grep -qs '^state: running' "$T/rt/status" && return 0; sleep 0.05; done
+	for _ in $(seq 100); do grep -qs '^state: running' "$T/run/rt/status" && return 0; sleep 0.05; done
 	echo "imad did not start: $(head -c 300 "$T/imad.log")" >&2
 	return 1
 }
@@ -293,6 +301,7 @@ row_once()
 	case $1 in
 	none) ;;
 	allow) "${TS[@]}" timeout -k 5 300 "$T/fan-allow" "$MNT" 2>/dev/null & echo $! >"$T/lpid"; sleep 0.3 ;;
+	imadap:*) start_imad "${1#imadap:}" "$T/policy.appraise" || return 1 ;;
 	imad:*) start_imad "${1#imad:}" || return 1 ;;
 	fapd) start_fapd || return 1 ;;
 	esac
@@ -302,7 +311,7 @@ row_once()
 	xh=$(first exec xh); xs=$(first exec xs)
 	o=$(pair open h 1 "$ROUNDS"); s=$(pair open s 3 "$ROUNDS")
 	eh=$(pair exec true-h "$EX" "$EXROUNDS"); es=$(pair exec true-s "$EX" "$EXROUNDS")
-	[ "${1%%:*}" = imad ] && grep -E '^(cache_hit_rate|hashed|measured|denied):' "$T/rt/status" | tr '\n' ' ' >"$T/extra"
+	case $1 in imad*) grep -E '^(cache_hit_rate|hashed|measured|denied):' "$T/run/rt/status" ;; esac | tr '\n' ' ' >"$T/extra"
 	stop_listener
 	[ "$1" = fapd ] && grep -E '^(Denied accesses|Object (hits|misses|evictions)):' "$FD/log/fapolicyd-access.log" 2>/dev/null | head -4 | tr '\n' ' ' >"$T/extra"
 	echo "$o $u $bh $bh2 $eh $xh $s $us $bs $bs2 $es $xs $(awk '{n += $1} END {print n + 0}' "$T/fails")"
@@ -368,6 +377,7 @@ for PIN in ${PINS:-0 -}; do
 	row "allow-all listener" allow
 	[ -n "$BASE" ] && row "imad $(basename "$BASE")" "imad:$BASE/src/imad/imad"
 	row "imad $(basename "$BUILD")" "imad:$IMAD"
+	row "imad appraise-only" "imadap:$IMAD"
 	[ "$FAPD" = 1 ] && row "fapolicyd sha256" fapd
 	[ "$FAPD" = 1 ] && cat "$T/fapd.marks" && : >"$T/fapd.marks"
 	awk -v hb="$HB" -v hs="$HS" -v ho="$HO" \
