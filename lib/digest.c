@@ -132,6 +132,12 @@ static uint8_t *hash_buffer(void)
 
 int imactl_hash_fd(imactl_ctx *ctx, int algo, int fd, uint8_t *ret_digest, imactl_diag *reterr)
 {
+	return imactl_hash_fd_size(ctx, algo, fd, -1, ret_digest, reterr);
+}
+
+int imactl_hash_fd_size(imactl_ctx *ctx, int algo, int fd, int64_t size, uint8_t *ret_digest,
+			imactl_diag *reterr)
+{
 	const EVP_MD *md = NULL;
 	_cleanup_(md_ctx_freep) EVP_MD_CTX *mctx = NULL;
 	struct stat st;
@@ -142,11 +148,16 @@ int imactl_hash_fd(imactl_ctx *ctx, int algo, int fd, uint8_t *ret_digest, imact
 
 	if (r < 0)
 		return r;
-	if (fstat(fd, &st) < 0)
-		return diag_fail(reterr, -errno, "fstat: %m");
-	if (S_ISDIR(st.st_mode))
-		return diag_fail(reterr, -EISDIR, "is a directory");
-	regular = S_ISREG(st.st_mode);
+	if (size >= 0) {
+		st.st_size = (off_t)size;
+		regular = 1;
+	} else {
+		if (fstat(fd, &st) < 0)
+			return diag_fail(reterr, -errno, "fstat: %m");
+		if (S_ISDIR(st.st_mode))
+			return diag_fail(reterr, -EISDIR, "is a directory");
+		regular = S_ISREG(st.st_mode);
+	}
 	buf = hash_buffer();
 	mctx = EVP_MD_CTX_new();
 	if (!buf || !mctx)

@@ -763,7 +763,7 @@ int imactl_mlog_open_buf(imactl_ctx *ctx, const uint8_t *data, size_t len, int f
 			 int digest_algo, unsigned flags, imactl_mlog **ret_log,
 			 imactl_diag *reterr)
 {
-	imactl_mlog *l;
+	imactl_mlog *l = NULL;
 	int r;
 
 	if (!ret_log || (!data && len))
@@ -780,7 +780,7 @@ int imactl_mlog_open_buf(imactl_ctx *ctx, const uint8_t *data, size_t len, int f
 int imactl_mlog_open_fd(imactl_ctx *ctx, int fd, int format, int digest_algo, unsigned flags,
 			imactl_mlog **ret_log, imactl_diag *reterr)
 {
-	imactl_mlog *l;
+	imactl_mlog *l = NULL;
 	int r;
 
 	if (!ret_log || fd < 0)

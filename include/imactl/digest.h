@@ -66,6 +66,14 @@ int imactl_hash_buf(imactl_ctx *ctx, int algo, const void *buf, size_t len, uint
  */
 int imactl_hash_fd(imactl_ctx *ctx, int algo, int fd, uint8_t *ret_digest, imactl_diag *reterr);
 
+/**
+ * imactl_hash_fd_size() - imactl_hash_fd() for a caller that has just
+ * fstat()ed @fd and found a regular file of @size bytes: the library does
+ * not fstat() it again.  @size < 0: unknown, as imactl_hash_fd().
+ */
+int imactl_hash_fd_size(imactl_ctx *ctx, int algo, int fd, int64_t size, uint8_t *ret_digest,
+			imactl_diag *reterr);
+
 #ifdef __cplusplus
 }
 #endif

@@ -44,7 +44,8 @@ int imad_collect(struct imad *d, int fd, struct imad_entry *e, uint8_t *ima, lon
 	}
 	if (e->algo == algo)
 		return 0;
-	r = imactl_hash_fd(d->ctx, algo, fd, e->digest, NULL);
+	/* e->key.size: the event's fstat() of this regular file */
+	r = imactl_hash_fd_size(d->ctx, algo, fd, e->key.size, e->digest, NULL);
 	if (r < 0)
 		return r;
 	e->algo = algo;
