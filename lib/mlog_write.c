@@ -40,11 +40,12 @@
 #define EVM_IMA_XATTR_DIGSIG 0x03
 #define IMA_VERITY_DIGSIG    0x06
 
+/* One software PCR bank: every PCR index the list may use (0..IMACTL_PCR_COUNT-1). */
 struct wbank {
 	int algo;
 	size_t len;
 	const EVP_MD *md;
-	uint8_t value[IMACTL_MAX_DIGEST_SIZE];
+	uint8_t value[IMACTL_PCR_COUNT][IMACTL_MAX_DIGEST_SIZE];
 };
 
 /* A growable byte buffer, reused for every entry. */
@@ -68,8 +69,11 @@ struct imactl_mlog_writer {
 	bool broken;	 /* an append could not be undone */
 	bool status_old; /* count/violations/pcrs files lag behind */
 	int sync;	 /* enum imactl_mlog_sync */
-	struct template_desc t;
-	unsigned int pcr;
+	/* templates parsed once, by name; [0] is the writer's own (boot_aggregate, violations) */
+	struct template_desc tmpl[IMACTL_MLOG_WRITER_TEMPLATES_MAX];
+	size_t ntmpl;
+	unsigned int pcr;  /* the writer's own PCR */
+	uint32_t pcr_used; /* bit n: PCR n has been extended (listed in pcrs-*) */
 	int hash_algo;
 	struct wbank banks[IMACTL_MLOG_WRITER_BANKS_MAX];
 	size_t nbanks;
@@ -85,6 +89,8 @@ struct imactl_mlog_writer {
 
 /* One measurement to encode. */
 struct meas {
+	const struct template_desc *t;
+	unsigned int pcr;
 	const char *path;
 	int ng_algo;		  /* d-ng / d-ngv2 algorithm */
 	const uint8_t *ng_digest; /* NULL: zeros (violation) */
@@ -165,6 +171,36 @@ static bool template_has(const struct template_desc *t, int f)
 		if (t->fields[i] == f)
 			return true;
 	return false;
+}
+
+/* Parse @name into @t and check that every field can be written; @ret_flags:
+ * IMACTL_MLOG_TEMPLATE_*. */
+static int template_parse(struct template_desc *t, const char *name, unsigned int *ret_flags,
+			  imactl_diag *reterr)
+{
+	int r;
+
+	r = template_desc_init(t, name, strlen(name), reterr);
+	if (r < 0)
+		return r == -EBADMSG ? diag_fail(reterr, -EINVAL, "template '%s' invalid", name)
+				     : r;
+	for (unsigned int i = 0; i < t->nfields; i++)
+		if (!field_supported(t->fields[i]))
+			return diag_fail(reterr, -EOPNOTSUPP,
+					 "template '%s': field '%s' is not supported by the writer",
+					 name, template_field_table[t->fields[i]].id);
+	if (ret_flags)
+		*ret_flags = template_has(t, TF_D) ? IMACTL_MLOG_TEMPLATE_SHA1 : 0;
+	return 0;
+}
+
+int imactl_mlog_template_check(const char *name, unsigned int *ret_flags, imactl_diag *reterr)
+{
+	struct template_desc t;
+
+	if (!name || !*name)
+		return diag_fail(reterr, -EINVAL, "template: empty name");
+	return template_parse(&t, name, ret_flags, reterr);
 }
 
 /*
@@ -263,7 +299,7 @@ static int build_entry(imactl_mlog_writer *w, const struct meas *m, uint8_t *tdi
 		       imactl_diag *reterr)
 {
 	size_t off[IMACTL_TEMPLATE_FIELDS_MAX], len[IMACTL_TEMPLATE_FIELDS_MAX];
-	const struct template_desc *t = &w->t;
+	const struct template_desc *t = m->t;
 	size_t namelen = strlen(t->name);
 	char pcrs[8];
 	int r, n;
@@ -306,7 +342,7 @@ static int build_entry(imactl_mlog_writer *w, const struct meas *m, uint8_t *tdi
 	}
 
 	/* ima_measurements_show(), canonical (little-endian) layout */
-	r = wbuf_le32(&w->rec, w->pcr);
+	r = wbuf_le32(&w->rec, m->pcr);
 	r = r < 0 ? r : wbuf_put(&w->rec, tdigest, SHA1_LEN);
 	r = r < 0 ? r : wbuf_le32(&w->rec, (uint32_t)namelen);
 	r = r < 0 ? r : wbuf_put(&w->rec, t->name, namelen);
@@ -329,7 +365,7 @@ static int build_entry(imactl_mlog_writer *w, const struct meas *m, uint8_t *tdi
 		return -ENOMEM;
 
 	/* ima_ascii_measurements_show() */
-	n = snprintf(pcrs, sizeof(pcrs), "%2u ", w->pcr);
+	n = snprintf(pcrs, sizeof(pcrs), "%2u ", m->pcr);
 	r = wbuf_put(&w->line, pcrs, (size_t)n);
 	r = r < 0 ? r : wbuf_hex(&w->line, tdigest, SHA1_LEN);
 	r = r < 0 ? r : wbuf_str(&w->line, " ");
@@ -351,9 +387,9 @@ static size_t set_slot(const struct dkey *set, size_t cap, const uint8_t *d, uns
 	return i;
 }
 
-static bool set_has(const imactl_mlog_writer *w, const uint8_t *d)
+static bool set_has(const imactl_mlog_writer *w, const uint8_t *d, unsigned int pcr)
 {
-	return w->set_cap && w->set[set_slot(w->set, w->set_cap, d, w->pcr)].used;
+	return w->set_cap && w->set[set_slot(w->set, w->set_cap, d, pcr)].used;
 }
 
 /* Make room for one more digest (before the append, so nothing fails after it). */
@@ -377,12 +413,12 @@ static int set_reserve(imactl_mlog_writer *w)
 	return 0;
 }
 
-static void set_insert(imactl_mlog_writer *w, const uint8_t *d)
+static void set_insert(imactl_mlog_writer *w, const uint8_t *d, unsigned int pcr)
 {
-	size_t i = set_slot(w->set, w->set_cap, d, w->pcr);
+	size_t i = set_slot(w->set, w->set_cap, d, pcr);
 
 	memcpy(w->set[i].d, d, SHA1_LEN);
-	w->set[i].pcr = (uint8_t)w->pcr;
+	w->set[i].pcr = (uint8_t)pcr;
 	w->set[i].used = 1;
 	w->set_n++;
 }
@@ -439,10 +475,10 @@ static int replace_file(int dirfd, const char *name, const void *p, size_t len, 
 	return 0;
 }
 
-/* runtime_measurements_count, violations and pcrs-<bank> */
+/* runtime_measurements_count, violations and pcrs-<bank> (a line per PCR extended) */
 static int write_status(imactl_mlog_writer *w, imactl_diag *reterr)
 {
-	char buf[32 + 2 * IMACTL_MAX_DIGEST_SIZE], name[64];
+	char buf[IMACTL_PCR_COUNT * (16 + 2 * IMACTL_MAX_DIGEST_SIZE)], name[64];
 	int n, r;
 
 	w->status_old = true;
@@ -458,10 +494,15 @@ static int write_status(imactl_mlog_writer *w, imactl_diag *reterr)
 	for (size_t i = 0; i < w->nbanks; i++) {
 		const struct wbank *b = &w->banks[i];
 
-		n = snprintf(buf, sizeof(buf), "PCR-%02u: ", w->pcr);
-		hex_encode(b->value, b->len, buf + n);
-		n += (int)(2 * b->len);
-		buf[n++] = '\n';
+		n = 0;
+		for (unsigned int pcr = 0; pcr < IMACTL_PCR_COUNT; pcr++) {
+			if (!(w->pcr_used & (1u << pcr)))
+				continue;
+			n += snprintf(buf + n, sizeof(buf) - (size_t)n, "PCR-%02u: ", pcr);
+			hex_encode(b->value[pcr], b->len, buf + n);
+			n += (int)(2 * b->len);
+			buf[n++] = '\n';
+		}
 		snprintf(name, sizeof(name), "pcrs-%s", imactl_hash_name(b->algo));
 		r = replace_file(w->dirfd, name, buf, (size_t)n, NULL, reterr);
 		if (r < 0)
@@ -483,8 +524,8 @@ static void truncate_back(imactl_mlog_writer *w)
  * creates the lists with it instead (replacing a previous run's).  Under the
  * lock.
  */
-static int commit_entry(imactl_mlog_writer *w, const uint8_t *tdigest, bool violation, bool first,
-			imactl_diag *reterr)
+static int commit_entry(imactl_mlog_writer *w, const uint8_t *tdigest, unsigned int pcr,
+			bool violation, bool first, imactl_diag *reterr)
 {
 	static const uint8_t ff[IMACTL_MAX_DIGEST_SIZE] = {
 		[0 ... IMACTL_MAX_DIGEST_SIZE - 1] = 0xff,
@@ -507,7 +548,7 @@ static int commit_entry(imactl_mlog_writer *w, const uint8_t *tdigest, bool viol
 			ext = d;
 		}
 		if (!EVP_DigestInit_ex2(w->mctx, b->md, NULL) ||
-		    !EVP_DigestUpdate(w->mctx, b->value, b->len) ||
+		    !EVP_DigestUpdate(w->mctx, b->value[pcr], b->len) ||
 		    !EVP_DigestUpdate(w->mctx, ext, b->len) ||
 		    !EVP_DigestFinal_ex(w->mctx, nv[i], NULL))
 			return diag_fail_ossl(reterr, -ENOMEM, "extending");
@@ -540,14 +581,15 @@ written:
 	w->bin_size += (off_t)w->rec.len;
 	w->ascii_size += (off_t)w->line.len;
 	if (!violation)
-		set_insert(w, tdigest);
+		set_insert(w, tdigest, pcr);
 	for (size_t i = 0; i < w->nbanks; i++)
-		memcpy(w->banks[i].value, nv[i], w->banks[i].len);
+		memcpy(w->banks[i].value[pcr], nv[i], w->banks[i].len);
+	w->pcr_used |= 1u << pcr;
 	w->count++;
 	if (violation)
 		w->violations++;
 	if (w->extend)
-		w->extend(w->extend_arg, w->pcr, w->hashed.p, w->hashed.len, violation);
+		w->extend(w->extend_arg, pcr, w->hashed.p, w->hashed.len, violation);
 	if (w->sync == IMACTL_MLOG_SYNC_DEFERRED) {
 		w->status_old = true; /* imactl_mlog_writer_flush() rewrites them */
 		return 0;
@@ -567,10 +609,10 @@ static int add_locked(imactl_mlog_writer *w, const struct meas *m, imactl_diag *
 	if (r < 0)
 		return r;
 	/* ima_add_template_entry(): "hash_exists", not added again */
-	if (!m->violation && set_has(w, tdigest))
+	if (!m->violation && set_has(w, tdigest, m->pcr))
 		return w->status_old && w->sync == IMACTL_MLOG_SYNC_EACH ? write_status(w, reterr)
 									 : 0;
-	return commit_entry(w, tdigest, m->violation, false, reterr);
+	return commit_entry(w, tdigest, m->pcr, m->violation, false, reterr);
 }
 
 static int check_path(const char *path, imactl_diag *reterr)
@@ -583,8 +625,33 @@ static int check_path(const char *path, imactl_diag *reterr)
 	return 0;
 }
 
-int imactl_mlog_writer_add(imactl_mlog_writer *w, const char *path, const uint8_t *digest,
-			   const uint8_t *sig, size_t siglen, imactl_diag *reterr)
+/* The cached template called @name, parsing and validating it on first use.  Under the lock. */
+static int template_get(imactl_mlog_writer *w, const char *name, const struct template_desc **ret,
+			imactl_diag *reterr)
+{
+	struct template_desc *t;
+	int r;
+
+	for (size_t i = 0; i < w->ntmpl; i++)
+		if (!strcmp(w->tmpl[i].name, name)) {
+			*ret = &w->tmpl[i];
+			return 0;
+		}
+	if (w->ntmpl == IMACTL_MLOG_WRITER_TEMPLATES_MAX)
+		return diag_fail(reterr, -ENOSPC, "template '%s': over %d templates in one list",
+				 name, IMACTL_MLOG_WRITER_TEMPLATES_MAX);
+	t = &w->tmpl[w->ntmpl];
+	r = template_parse(t, name, NULL, reterr);
+	if (r < 0)
+		return r;
+	w->ntmpl++;
+	*ret = t;
+	return 0;
+}
+
+int imactl_mlog_writer_add_ex(imactl_mlog_writer *w, const imactl_mlog_add_opts *o,
+			      const char *path, const uint8_t *digest, const uint8_t *sig,
+			      size_t siglen, imactl_diag *reterr)
 {
 	struct meas m = {.path = path, .sig = sig, .siglen = siglen};
 	int r;
@@ -597,13 +664,34 @@ int imactl_mlog_writer_add(imactl_mlog_writer *w, const char *path, const uint8_
 	if (siglen > IMACTL_MLOG_WRITER_SIG_MAX)
 		return diag_fail(reterr, -EMSGSIZE, "'%s': security.ima value over %d bytes", path,
 				 IMACTL_MLOG_WRITER_SIG_MAX);
+	if (o && (o->pcr < -1 || o->pcr >= IMACTL_PCR_COUNT))
+		return diag_fail(reterr, -EINVAL, "'%s': PCR %d out of range (0..%d)", path, o->pcr,
+				 IMACTL_PCR_COUNT - 1);
+	if (o && o->template_name && !*o->template_name)
+		return diag_fail(reterr, -EINVAL, "'%s': empty template name", path);
+	m.pcr = o && o->pcr >= 0 ? (unsigned int)o->pcr : w->pcr;
 	m.ng_algo = w->hash_algo;
 	m.ng_digest = digest;
-	m.d_digest = w->hash_algo == IMACTL_HASH_SHA1 ? digest : NULL;
+	m.d_digest = w->hash_algo == IMACTL_HASH_SHA1 ? digest : o ? o->sha1_digest : NULL;
 	pthread_mutex_lock(&w->lock);
-	r = add_locked(w, &m, reterr);
+	m.t = &w->tmpl[0];
+	if (o && o->template_name)
+		r = template_get(w, o->template_name, &m.t, reterr);
+	/* ima_eventdigest_init(): 'd' is a SHA-1 digest (the kernel rehashes the file) */
+	if (r >= 0 && !m.d_digest && template_has(m.t, TF_D))
+		r = diag_fail(reterr, -EINVAL,
+			      "'%s': template '%s' needs the file's SHA-1 digest for its 'd' field",
+			      path, m.t->name);
+	if (r >= 0)
+		r = add_locked(w, &m, reterr);
 	pthread_mutex_unlock(&w->lock);
 	return r;
+}
+
+int imactl_mlog_writer_add(imactl_mlog_writer *w, const char *path, const uint8_t *digest,
+			   const uint8_t *sig, size_t siglen, imactl_diag *reterr)
+{
+	return imactl_mlog_writer_add_ex(w, NULL, path, digest, sig, siglen, reterr);
 }
 
 int imactl_mlog_writer_add_violation(imactl_mlog_writer *w, const char *path, imactl_diag *reterr)
@@ -616,6 +704,9 @@ int imactl_mlog_writer_add_violation(imactl_mlog_writer *w, const char *path, im
 	r = check_path(path, reterr);
 	if (r < 0)
 		return r;
+	/* ima_add_violation(): the default template, CONFIG_IMA_MEASURE_PCR_IDX */
+	m.t = &w->tmpl[0];
+	m.pcr = w->pcr;
 	m.ng_algo = w->hash_algo;
 	pthread_mutex_lock(&w->lock);
 	r = add_locked(w, &m, reterr);
@@ -649,20 +740,37 @@ int imactl_mlog_writer_flush(imactl_mlog_writer *w, imactl_diag *reterr)
 	return r;
 }
 
-int imactl_mlog_writer_pcr(imactl_mlog_writer *w, int bank, uint8_t *out)
+int imactl_mlog_writer_pcr_index(imactl_mlog_writer *w, int bank, unsigned int pcr, uint8_t *out)
 {
 	int r = -EINVAL;
 
-	if (!w || !out)
+	if (!w || !out || pcr >= IMACTL_PCR_COUNT)
 		return -EINVAL;
 	pthread_mutex_lock(&w->lock);
 	for (size_t i = 0; i < w->nbanks; i++)
 		if (w->banks[i].algo == bank) {
-			memcpy(out, w->banks[i].value, w->banks[i].len);
+			memcpy(out, w->banks[i].value[pcr], w->banks[i].len);
 			r = 0;
 		}
 	pthread_mutex_unlock(&w->lock);
 	return r;
+}
+
+int imactl_mlog_writer_pcr(imactl_mlog_writer *w, int bank, uint8_t *out)
+{
+	return w ? imactl_mlog_writer_pcr_index(w, bank, w->pcr, out) : -EINVAL;
+}
+
+uint32_t imactl_mlog_writer_pcr_mask(imactl_mlog_writer *w)
+{
+	uint32_t mask;
+
+	if (!w)
+		return 0;
+	pthread_mutex_lock(&w->lock);
+	mask = w->pcr_used;
+	pthread_mutex_unlock(&w->lock);
+	return mask;
 }
 
 size_t imactl_mlog_writer_count(imactl_mlog_writer *w)
@@ -849,27 +957,23 @@ static int setup_template(imactl_mlog_writer *w, const imactl_mlog_writer_opts *
 			  imactl_diag *reterr)
 {
 	const char *name = o->template_name ? o->template_name : "ima-ng";
+	struct template_desc *t = &w->tmpl[0];
 	int r;
 
-	r = template_desc_init(&w->t, name, strlen(name), reterr);
+	r = template_parse(t, name, NULL, reterr);
 	if (r < 0)
-		return r == -EBADMSG ? diag_fail(reterr, -EINVAL, "template '%s' invalid", name)
-				     : r;
-	for (unsigned int i = 0; i < w->t.nfields; i++)
-		if (!field_supported(w->t.fields[i]))
-			return diag_fail(reterr, -EOPNOTSUPP,
-					 "template '%s': field '%s' is not supported by the writer",
-					 name, template_field_table[w->t.fields[i]].id);
+		return r;
+	w->ntmpl = 1;
 	if (o->hash_algo < -1 || o->hash_algo >= IMACTL_HASH__MAX)
 		return diag_fail(reterr, -EINVAL, "hash algorithm %d", o->hash_algo);
 	if (o->hash_algo == -1)
-		w->hash_algo = template_has(&w->t, TF_D) ? IMACTL_HASH_SHA1 : IMACTL_HASH_SHA256;
+		w->hash_algo = template_has(t, TF_D) ? IMACTL_HASH_SHA1 : IMACTL_HASH_SHA256;
 	else
 		w->hash_algo = o->hash_algo;
 	if (!imactl_hash_size(w->hash_algo))
 		return diag_fail(reterr, -EOPNOTSUPP, "hash algorithm %d", w->hash_algo);
 	/* ima_eventdigest_init() logs SHA-1 only (it rehashes the file otherwise) */
-	if (template_has(&w->t, TF_D) && w->hash_algo != IMACTL_HASH_SHA1)
+	if (template_has(t, TF_D) && w->hash_algo != IMACTL_HASH_SHA1)
 		return diag_fail(reterr, -EOPNOTSUPP,
 				 "template '%s': its 'd' field needs sha1 file digests, not %s",
 				 name, imactl_hash_name(w->hash_algo));
@@ -901,6 +1005,8 @@ int imactl_mlog_writer_open(imactl_ctx *ctx, const imactl_mlog_writer_opts *o,
 	uint8_t ng[IMACTL_MAX_DIGEST_SIZE], d[SHA1_LEN], tdigest[SHA1_LEN];
 	struct meas m = {.path = BOOT_AGGREGATE_NAME};
 	int r;
+
+	/* ima_add_boot_aggregate(): the default template, CONFIG_IMA_MEASURE_PCR_IDX */
 
 	if (!ctx || !o || !ret || !o->runtime_dir || !*o->runtime_dir)
 		return diag_fail(reterr, -EINVAL, "measurement list writer: missing argument");
@@ -937,6 +1043,8 @@ int imactl_mlog_writer_open(imactl_ctx *ctx, const imactl_mlog_writer_opts *o,
 		return r;
 	m.ng_digest = ng;
 	m.d_digest = d;
+	m.t = &w->tmpl[0];
+	m.pcr = w->pcr;
 	r = open_dir(o->runtime_dir, &w->dirfd, reterr);
 	if (r < 0)
 		return r;
@@ -945,7 +1053,7 @@ int imactl_mlog_writer_open(imactl_ctx *ctx, const imactl_mlog_writer_opts *o,
 	r = build_entry(w, &m, tdigest, reterr);
 	if (r < 0)
 		return r;
-	r = commit_entry(w, tdigest, false, true, reterr);
+	r = commit_entry(w, tdigest, m.pcr, false, true, reterr);
 	if (r < 0)
 		return r;
 	*ret = TAKE_PTR(w);

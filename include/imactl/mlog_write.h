@@ -16,10 +16,20 @@
  *   runtime_measurements_count    "%lu\n" entries in the list
  *   violations                    "%lu\n" violations recorded
  *   pcrs-<bank>                   one line "PCR-NN: <hex>" (evmctl --pcrs
- *                                 format) for the PCR this writer extends,
- *                                 per bank: pcrs-sha1, pcrs-sha256, ...;
- *                                 check with `imactl log verify --pcrs
- *                                 DIR/pcrs-sha256 DIR/binary_runtime_measurements`
+ *                                 format) per PCR the list has extended,
+ *                                 ascending, per bank: pcrs-sha1,
+ *                                 pcrs-sha256, ...; check with `imactl log
+ *                                 verify --pcrs DIR/pcrs-sha256
+ *                                 DIR/binary_runtime_measurements`
+ *
+ * One list, several PCRs and templates (ima_policy.c pcr= and template=):
+ * the writer has its own template and PCR (imactl_mlog_writer_opts), used by
+ * the boot_aggregate, violations (ima_add_violation() uses the default
+ * template and CONFIG_IMA_MEASURE_PCR_IDX) and imactl_mlog_writer_add();
+ * imactl_mlog_writer_add_ex() records an entry with its own PCR and
+ * template, as ima_store_measurement() does for a rule's pcr=/template=.
+ * Each entry extends its own PCR in every software bank (and the extend
+ * hook gets that PCR); templates are parsed once and cached by name.
  *
  * Write order and crash safety: every entry is appended to the binary list
  * with one write() (O_APPEND), then its ascii line with one write(), then the
@@ -66,9 +76,10 @@ extern "C" {
 typedef struct imactl_mlog_writer imactl_mlog_writer;
 
 /* Limits. */
-#define IMACTL_MLOG_WRITER_BANKS_MAX 8	   /* software PCR banks */
-#define IMACTL_MLOG_WRITER_PATH_MAX  4096  /* bytes of a measured path (PATH_MAX) */
-#define IMACTL_MLOG_WRITER_SIG_MAX   65536 /* bytes of a security.ima value (XATTR_SIZE_MAX) */
+#define IMACTL_MLOG_WRITER_BANKS_MAX	 8     /* software PCR banks */
+#define IMACTL_MLOG_WRITER_PATH_MAX	 4096  /* bytes of a measured path (PATH_MAX) */
+#define IMACTL_MLOG_WRITER_SIG_MAX	 65536 /* bytes of a security.ima value (XATTR_SIZE_MAX) */
+#define IMACTL_MLOG_WRITER_TEMPLATES_MAX 16    /* distinct templates in one list */
 
 /*
  * Called under the writer's lock after each entry (the boot_aggregate
@@ -166,20 +177,85 @@ int imactl_mlog_writer_open(imactl_ctx *ctx, const imactl_mlog_writer_opts *o,
 int imactl_mlog_writer_add(imactl_mlog_writer *w, const char *path, const uint8_t *digest,
 			   const uint8_t *sig, size_t siglen, imactl_diag *reterr);
 
+/* Per-entry options of imactl_mlog_writer_add_ex(); initialise with IMACTL_MLOG_ADD_OPTS_INIT. */
+typedef struct imactl_mlog_add_opts {
+	/* PCR of the entry, 0..IMACTL_PCR_COUNT-1; -1: the writer's. */
+	int pcr;
+	/*
+	 * Template of the entry, as imactl_mlog_writer_opts.template_name (a
+	 * built-in name or a custom format string; the name is logged as
+	 * given); NULL: the writer's.
+	 */
+	const char *template_name;
+	/*
+	 * The file's SHA-1 digest (20 bytes) for a template with a 'd' field
+	 * ("ima") when the writer's hash_algo is not sha1 (the kernel rehashes
+	 * the file with SHA-1 for it); ignored otherwise.
+	 */
+	const uint8_t *sha1_digest;
+} imactl_mlog_add_opts;
+
+#define IMACTL_MLOG_ADD_OPTS_INIT                                     \
+	{                                                             \
+		.pcr = -1, .template_name = NULL, .sha1_digest = NULL \
+	}
+
+/**
+ * imactl_mlog_writer_add_ex() - imactl_mlog_writer_add() with the entry's
+ * own PCR and template (@o may be NULL: the writer's).  A template is
+ * parsed and checked on its first use and cached by name.  A duplicate is
+ * one whose template digest is in the list for the same PCR (the same file
+ * measured into two PCRs is logged twice).
+ *
+ * Returns as imactl_mlog_writer_add(), and: -EINVAL (PCR out of range,
+ * template malformed, 'd' field without sha1_digest); -EOPNOTSUPP (a field
+ * the writer cannot fill, named in the diag); -ENOSPC (over
+ * IMACTL_MLOG_WRITER_TEMPLATES_MAX templates).  Nothing is added then.
+ */
+int imactl_mlog_writer_add_ex(imactl_mlog_writer *w, const imactl_mlog_add_opts *o,
+			      const char *path, const uint8_t *digest, const uint8_t *sig,
+			      size_t siglen, imactl_diag *reterr);
+
+/* imactl_mlog_template_check() flag: a 'd' field, give imactl_mlog_add_opts.sha1_digest */
+#define IMACTL_MLOG_TEMPLATE_SHA1 0x1u
+
+/**
+ * imactl_mlog_template_check() - whether the writer can record entries with
+ * template @name (a built-in name or a custom format string), without a
+ * writer: for validating a policy's template= before it is used.
+ * @ret_flags: optional, IMACTL_MLOG_TEMPLATE_* of the template.
+ * Returns 0, -EINVAL (malformed) or -EOPNOTSUPP (a field such as buf,
+ * modsig or evmsig that the writer cannot fill; named in the diag).
+ */
+int imactl_mlog_template_check(const char *name, unsigned int *ret_flags, imactl_diag *reterr);
+
 /**
  * imactl_mlog_writer_add_violation() - record a ToMToU/open-writers
  * violation as ima_add_violation(): all-zero template digest in the list,
  * zero file digest in the data, 0xff... extended into every bank, the
- * violations counter incremented.  Returns as imactl_mlog_writer_add().
+ * violations counter incremented.  Like the kernel's, it is recorded with
+ * the writer's template and PCR whatever rule measured the file.  Returns as
+ * imactl_mlog_writer_add().
  */
 int imactl_mlog_writer_add_violation(imactl_mlog_writer *w, const char *path, imactl_diag *reterr);
 
 /**
- * imactl_mlog_writer_pcr() - the current software PCR value of bank @bank
- * (kernel hash id) into @out (that bank's digest size).
+ * imactl_mlog_writer_pcr() - the current software value of the writer's PCR
+ * (imactl_mlog_writer_opts.pcr) in bank @bank (kernel hash id) into @out
+ * (that bank's digest size).
  * Returns 0, or -EINVAL when the writer has no such bank.
  */
 int imactl_mlog_writer_pcr(imactl_mlog_writer *w, int bank, uint8_t *out);
+
+/**
+ * imactl_mlog_writer_pcr_index() - as imactl_mlog_writer_pcr() for PCR @pcr
+ * (zeros for a PCR no entry extended).  Returns 0, or -EINVAL (no such bank,
+ * @pcr >= IMACTL_PCR_COUNT).
+ */
+int imactl_mlog_writer_pcr_index(imactl_mlog_writer *w, int bank, unsigned int pcr, uint8_t *out);
+
+/** imactl_mlog_writer_pcr_mask() - bit n set when an entry extended PCR n (the pcrs-* lines). */
+uint32_t imactl_mlog_writer_pcr_mask(imactl_mlog_writer *w);
 
 /** imactl_mlog_writer_count() - entries in the list, boot_aggregate included. */
 size_t imactl_mlog_writer_count(imactl_mlog_writer *w);

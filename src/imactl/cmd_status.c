@@ -197,9 +197,10 @@ static void print_text(const struct status *s, const char *dir)
 	       rate ? strtod(rate, NULL) * 100.0 : 0.0, getd(s, "cache_entries"));
 	printf("hashed:           %s  appraised: %s  fixed: %s  errors: %s\n", getd(s, "hashed"),
 	       getd(s, "appraised"), getd(s, "fixed"), getd(s, "errors"));
-	printf("measurements:     %s in the list (violations %s), pcr %s, template %s, tpm %s\n",
-	       getd(s, "measurements"), getd(s, "violations"), getd(s, "pcr"), getd(s, "template"),
-	       getd(s, "tpm"));
+	printf("measurements:     %s in the list (violations %s), pcrs %s (default pcr %s, "
+	       "template %s), tpm %s\n",
+	       getd(s, "measurements"), getd(s, "violations"), getd(s, "pcrs"), getd(s, "pcr"),
+	       getd(s, "template"), getd(s, "tpm"));
 	printf("unenforced hooks: %s\n", getd(s, "unenforced_hooks"));
 }
 

@@ -303,6 +303,8 @@ int imad_measure_add(struct imad *d, int fd, int pcr, const char *template_name,
 int imad_measure_violation(struct imad *d, const char *path);
 /* Entries in the list, boot_aggregate included. */
 size_t imad_measure_count(struct imad *d);
+/* Bit n set when the list has extended PCR n (the daemon's --pcr and rules' pcr=). */
+uint32_t imad_measure_pcr_mask(struct imad *d);
 
 /* ---- violation.c ---- */
 /*

@@ -81,8 +81,8 @@ static const struct opt opts[] = {
 	{O_RUNTIME_DIR, "runtime-dir", A_REQ, 1, "DIR",
 	 "measurement list, counters, policy, status (default /run/imad)"},
 	{O_PCR, "pcr", A_REQ, 1, "N",
-	 "PCR of the measurement list (default 10, or 11 when kernel IMA is active)"},
-	{O_TEMPLATE, "template", A_REQ, 1, "NAME", "measurement template (default ima-ng)"},
+	 "default PCR of the measurement list (default 10, or 11 when kernel IMA is active)"},
+	{O_TEMPLATE, "template", A_REQ, 1, "NAME", "default measurement template (default ima-ng)"},
 	{O_HASH, "hash", A_REQ, 1, "ALGO", "ima_hash: default content hash (default sha256)"},
 	{O_FAIL_OPEN, "fail-open", A_NONE, 1, NULL, "allow an event whose deadline passes"},
 	{O_FAIL_CLOSED, "fail-closed", A_NONE, 1, NULL,
@@ -94,8 +94,7 @@ static const struct opt opts[] = {
 	 "SIGHUP may replace the policy (else write-once, as the kernel's default)"},
 	{O_CACHE, "cache-entries", A_REQ, 1, "N", "cache size (default 65536)"},
 	{O_WORKERS, "workers", A_REQ, 1, "N", "worker threads (default: one per CPU)"},
-	{O_TPM, "tpm", A_NONE, 1, NULL,
-	 "extend the --pcr of every TPM bank with each entry too (tpm2-tss)"},
+	{O_TPM, "tpm", A_NONE, 1, NULL, "extend each entry's PCR of every TPM bank too (tpm2-tss)"},
 	{O_TCTI, "tcti", A_REQ, 1, "STRING",
 	 "TPM transport for --tpm: device:PATH, swtpm:host=H,port=P, ... (default "
 	 "/dev/tpmrm0, then /dev/tpm0)"},
@@ -492,6 +491,19 @@ static void write_status(struct imad *d, const char *state)
 		atomic_load(&d->st.reloads), atomic_load(&d->st.reload_failed));
 	fprintf(f, "measurements: %zu\nviolations: %lu\n", imad_measure_count(d),
 		atomic_load(&d->st.violations));
+	{
+		/* every PCR the list has extended: --pcr and the rules' pcr= */
+		uint32_t mask = imad_measure_pcr_mask(d);
+		const char *sep = "";
+
+		fprintf(f, "pcrs: ");
+		for (unsigned int i = 0; i < 32; i++)
+			if (mask & (1u << i)) {
+				fprintf(f, "%s%u", sep, i);
+				sep = ",";
+			}
+		fprintf(f, "%s\n", *sep ? "" : "-");
+	}
 	fprintf(f, "tpm: %s\ntpm_extends: %lu\ntpm_errors: %lu\n",
 		d->cfg.tpm ? (d->cfg.tcti ? d->cfg.tcti : "default") : "off",
 		atomic_load(&d->st.tpm_extends), atomic_load(&d->st.tpm_errors));
@@ -547,8 +559,19 @@ static int check_config(struct imad *d)
 	printf("keys: %s (%zu certificates)\n", d->cfg.keys_dir,
 	       d->keys ? imactl_keyring_count(d->keys) : 0);
 	printf("evm: %s\n", d->evm_key ? d->cfg.evm_key_file : "off (no --evm-key)");
-	printf("measurement: %s, template %s, pcr %d, hash %s\n", d->cfg.runtime_dir,
-	       d->cfg.template_name, d->cfg.pcr, d->cfg.hash_name);
+	printf("measurement: %s, template %s, pcr %d, hash %s (rules may set their own pcr= and "
+	       "template=; boot_aggregate and violations use these)\n",
+	       d->cfg.runtime_dir, d->cfg.template_name, d->cfg.pcr, d->cfg.hash_name);
+	for (size_t i = 0; i < imactl_policy_rule_count(p->p); i++) {
+		if (imactl_policy_print_rule(p->p, i, buf, sizeof(buf), &len) < 0 ||
+		    strncmp(buf, "measure ", 8) != 0 ||
+		    (!strstr(buf, " pcr=") && !strstr(buf, " template=")))
+			continue;
+		len = strcspn(buf, "\n");
+		while (len && buf[len - 1] == ' ')
+			len--;
+		printf("measurement: rule %zu: %.*s\n", i + 1, (int)len, buf);
+	}
 	printf("tpm: %s\n", d->cfg.tpm ? (d->cfg.tcti ? d->cfg.tcti : "/dev/tpmrm0, then /dev/tpm0")
 				       : "off (software PCR only)");
 	for (size_t i = 0; i < d->cfg.n_watch; i++)

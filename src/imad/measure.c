@@ -2,12 +2,23 @@
 /*
  * Measurement: one measurement list writer (include/imactl/mlog_write.h) on
  * the runtime directory, with the configured template, PCR and ima_hash; its
- * software PCR banks (sha1, sha256) are written to pcrs-<bank>.
+ * software PCR banks (sha1, sha256) are written to pcrs-<bank>, a line per
+ * PCR the list has extended.
+ *
+ * As the kernel (ima_main.c process_measurement() -> ima_store_measurement()
+ * with the rule's pcr and template_desc), a rule's pcr= and template= apply
+ * to its entries: one list holds entries of several PCRs and templates, and
+ * each entry extends its own PCR.  The boot_aggregate and violations
+ * (ima_add_violation(): the default template, CONFIG_IMA_MEASURE_PCR_IDX)
+ * stay on the daemon's --pcr and --template.  A rule's template= is checked
+ * when the policy loads (reload.c); "ima" (a 'd' field) gets the file's
+ * SHA-1 digest, rehashed when ima_hash is not sha1, as
+ * ima_eventdigest_init() does.
  *
  * Differences from the kernel, reported rather than hidden:
- *  - one list, one template and one PCR per daemon: a rule's own pcr= or
- *    template= that differs is measured with the daemon's (a rate-limited
- *    notice says so);
+ *  - pcr= is limited to 0..23 (a TPM's PCRs; the kernel's grammar allows up
+ *    to 63), and template= to what the writer can fill (not buf, modsig,
+ *    evmsig ...): a policy asking for more is rejected at load;
  *  - the file digest is always ima_hash (--hash); the kernel logs the digest
  *    with the algorithm security.ima names.  A file whose appraisal hashed it
  *    with another algorithm is hashed again for the list;
@@ -155,25 +166,41 @@ void imad_measure_close(struct imad *d)
 int imad_measure_add(struct imad *d, int fd, int pcr, const char *template_name, const char *path,
 		     int algo, const uint8_t *digest, const uint8_t *sig, size_t sig_len)
 {
-	uint8_t own[IMACTL_MAX_DIGEST_SIZE];
+	imactl_mlog_add_opts ao = IMACTL_MLOG_ADD_OPTS_INIT;
+	uint8_t own[IMACTL_MAX_DIGEST_SIZE], sha1[IMACTL_MAX_DIGEST_SIZE];
 	imactl_diag diag = {0};
+	unsigned int tflags = 0;
 	int r;
 
 	if (!d->measure || !d->measure->w)
 		return -EOPNOTSUPP;
-	if (pcr != d->cfg.pcr || (template_name && strcmp(template_name, d->cfg.template_name)))
-		imad_log_rl(LOG_NOTICE,
-			    "'%s': the rule asks for pcr=%d template=%s; imad keeps one list "
-			    "(pcr=%d template=%s)",
-			    path, pcr, template_name ? template_name : d->cfg.template_name,
-			    d->cfg.pcr, d->cfg.template_name);
+	ao.pcr = pcr;
+	if (template_name && strcmp(template_name, d->cfg.template_name)) {
+		ao.template_name = template_name;
+		r = imactl_mlog_template_check(template_name, &tflags, &diag);
+		if (r < 0) {
+			imad_log_rl(LOG_ERR, "measurement list: %s", diag.msg);
+			return r;
+		}
+	}
+	if ((tflags & IMACTL_MLOG_TEMPLATE_SHA1) && d->hash_algo != IMACTL_HASH_SHA1) {
+		/* ima_eventdigest_init(): the 'd' field is SHA-1, the file is rehashed */
+		if (algo == IMACTL_HASH_SHA1) {
+			memcpy(sha1, digest, imactl_hash_size(IMACTL_HASH_SHA1));
+		} else {
+			r = imactl_hash_fd(d->ctx, IMACTL_HASH_SHA1, fd, sha1, &diag);
+			if (r < 0)
+				return r;
+		}
+		ao.sha1_digest = sha1;
+	}
 	if (algo != d->hash_algo) {
 		r = imactl_hash_fd(d->ctx, d->hash_algo, fd, own, &diag);
 		if (r < 0)
 			return r;
 		digest = own;
 	}
-	r = imactl_mlog_writer_add(d->measure->w, path, digest, sig, sig_len, &diag);
+	r = imactl_mlog_writer_add_ex(d->measure->w, &ao, path, digest, sig, sig_len, &diag);
 	if (r < 0 && diag.msg[0])
 		imad_log_rl(LOG_ERR, "measurement list: %s", diag.msg);
 	return r;
@@ -197,4 +224,9 @@ int imad_measure_violation(struct imad *d, const char *path)
 size_t imad_measure_count(struct imad *d)
 {
 	return d->measure && d->measure->w ? imactl_mlog_writer_count(d->measure->w) : 0;
+}
+
+uint32_t imad_measure_pcr_mask(struct imad *d)
+{
+	return d->measure && d->measure->w ? imactl_mlog_writer_pcr_mask(d->measure->w) : 0;
 }

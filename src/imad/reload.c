@@ -16,6 +16,9 @@
 
 #include <openssl/evp.h>
 
+#include "imactl/mlog.h"
+#include "imactl/mlog_write.h"
+#include "imactl/pcr.h"
 #include "imad.h"
 #include "util/cleanup.h"
 
@@ -75,6 +78,61 @@ static unsigned int policy_needs(const imactl_policy *p)
 	return needs;
 }
 
+/*
+ * Every measure rule's pcr= and template= must be recordable: the parser
+ * already holds them to the kernel's grammar (pcr= 0..63 as INVALID_PCR(),
+ * template= a built-in name or format, or the daemon's own custom format as
+ * ima_template_fmt=); the list writer keeps a TPM's PCRs (0..23) and cannot
+ * fill every field (buf, modsig, evmsig ...).  The kernel rejects an unknown
+ * template at policy write; imad rejects one it cannot write the same way,
+ * before anything is swapped in.
+ */
+static int check_measure_rules(const imactl_policy *p, const char *source, char *err, size_t errlen)
+{
+	char rule[4096], buf[4096], *save = NULL, *tok;
+	size_t len;
+
+	for (size_t i = 0; i < imactl_policy_rule_count(p); i++) {
+		if (imactl_policy_print_rule(p, i, rule, sizeof(rule), &len) < 0) {
+			snprintf(err, errlen, "policy %s rejected: rule %zu: cannot print it back",
+				 source, i + 1);
+			return -EINVAL;
+		}
+		len = strcspn(rule, "\n");
+		while (len && rule[len - 1] == ' ')
+			len--;
+		rule[len] = '\0';
+		if (strncmp(rule, "measure ", 8) != 0)
+			continue;
+		memcpy(buf, rule, len + 1);
+		for (tok = strtok_r(buf + 8, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+			imactl_diag diag = {0};
+			int r;
+
+			if (strncmp(tok, "pcr=", 4) == 0 && atoi(tok + 4) >= IMACTL_PCR_COUNT) {
+				snprintf(
+					err, errlen,
+					"policy %s rejected: rule %zu (%s): %s: imad's measurement "
+					"list keeps PCRs 0 to %d (a TPM's)",
+					source, i + 1, rule, tok, IMACTL_PCR_COUNT - 1);
+				return -EINVAL;
+			}
+			if (strncmp(tok, "template=", 9) != 0)
+				continue;
+			r = imactl_mlog_template_check(tok + 9, NULL, &diag);
+			if (r < 0) {
+				snprintf(err, errlen,
+					 "policy %s rejected: rule %zu (%s): template '%s' cannot "
+					 "be written by imad: %s",
+					 source, i + 1, rule, tok + 9,
+					 diag.msg[0] ? diag.msg : strerror(-r));
+				return r;
+			}
+		}
+	}
+	return 0;
+}
+
 static int read_policy_file(const char *path, char **ret, size_t *ret_len, char *err, size_t errlen)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -121,6 +179,9 @@ static int build(struct imad *d, struct imad_policy **ret, char *err, size_t err
 	size_t plen = 0;
 	int r;
 
+	/* ima_template_fmt=: the daemon's custom format may be named by template= */
+	if (!imactl_template_fmt(d->cfg.template_name))
+		o.template_fmt = d->cfg.template_name;
 	if (d->cfg.policy_file) {
 		_cleanup_free_ char *text = NULL;
 		size_t len = 0;
@@ -151,6 +212,20 @@ static int build(struct imad *d, struct imad_policy **ret, char *err, size_t err
 		}
 	}
 
+	{
+		char source[300];
+
+		if (d->cfg.policy_file)
+			snprintf(source, sizeof(source), "'%s'", d->cfg.policy_file);
+		else
+			snprintf(source, sizeof(source), "builtin:%s",
+				 d->cfg.builtin_policy ? d->cfg.builtin_policy : "tcb");
+		r = check_measure_rules(p, source, err, errlen);
+	}
+	if (r < 0) {
+		imactl_policy_free(p);
+		return r;
+	}
 	ip = calloc(1, sizeof(*ip));
 	if (!ip) {
 		imactl_policy_free(p);

@@ -277,7 +277,7 @@ static void underscore(char *dst, const char *src)
 }
 
 /* The last replay_against()'s per-bank verdicts. */
-static imactl_pcr_verdict last_verdicts[4];
+static imactl_pcr_verdict last_verdicts[8];
 static size_t last_verdicts_n;
 
 /* Replay @path against the writer's pcrs-<bank> files; returns imactl_replay_result(). */
@@ -302,7 +302,9 @@ static int replay_against(const char *path, const char *dir, imactl_mlog_writer 
 
 		snprintf(name, sizeof(name), "pcrs-%s", imactl_hash_name(banks[i]));
 		t = tu_read(tu_path(dir, name), &len);
-		assert_int_equal(imactl_pcrs_parse(ref, -1, (const char *)t, len, &d), 1);
+		/* a line per PCR the list extended */
+		assert_int_equal(imactl_pcrs_parse(ref, -1, (const char *)t, len, &d),
+				 w ? __builtin_popcount(imactl_mlog_writer_pcr_mask(w)) : 1);
 		free(t);
 	}
 	assert_int_equal(
@@ -316,13 +318,21 @@ static int replay_against(const char *path, const char *dir, imactl_mlog_writer 
 	}
 	assert_int_equal(r, 0);
 	if (w && !bad) {
-		/* the replay equals the writer's software PCRs */
+		/* the replay equals the writer's software PCRs, every PCR it extended */
+		uint32_t mask = imactl_mlog_writer_pcr_mask(w);
+
+		assert_int_equal(imactl_replay_pcr_mask(rp), mask);
 		for (size_t i = 0; i < 2; i++) {
 			uint8_t v[IMACTL_MAX_DIGEST_SIZE];
-			assert_int_equal(imactl_mlog_writer_pcr(w, banks[i], v), 0);
-			assert_memory_equal(v,
-					    imactl_pcrs_get(imactl_replay_pcrs(rp), banks[i], 10),
-					    imactl_hash_size(banks[i]));
+			for (unsigned int pcr = 0; pcr < IMACTL_PCR_COUNT; pcr++) {
+				if (!(mask & (1u << pcr)))
+					continue;
+				assert_int_equal(imactl_mlog_writer_pcr_index(w, banks[i], pcr, v),
+						 0);
+				assert_memory_equal(
+					v, imactl_pcrs_get(imactl_replay_pcrs(rp), banks[i], pcr),
+					imactl_hash_size(banks[i]));
+			}
 		}
 	}
 	r = imactl_replay_result(rp);
@@ -734,7 +744,8 @@ static void test_threads(void **state)
 
 /*
  * IMACTL_MLOG_WRITE_OUT=DIR (an existing directory): one list per template
- * under DIR/<template>/ (the custom format under DIR/custom), and DIR/clean/,
+ * under DIR/<template>/ (the custom format under DIR/custom), DIR/mixed/ (PCRs
+ * 10, 11, 12 and four templates in one list, write_mixed()), and DIR/clean/,
  * an ima-sig list without violations.
  */
 /*
@@ -823,6 +834,208 @@ static void test_deferred(void **state)
 	tu_rmtree(dir);
 }
 
+/*
+ * One list, several PCRs and templates (a policy's pcr=/template=): the
+ * default entries in PCR 10 with ima-ng, others in 11 and 12 with ima-sig,
+ * a custom format and "ima"; violations stay on the writer's PCR and
+ * template (ima_add_violation()).  Written into @dir; returns the writer.
+ */
+static imactl_mlog_writer *write_mixed(const char *dir)
+{
+	static const uint8_t sig[] = {0x03, 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 1, 2};
+	imactl_mlog_writer *w = wopen(dir, "ima-ng", IMACTL_HASH_SHA256,
+				      tu_data("kernel-6.1/measure/binary_bios_measurements"));
+	imactl_mlog_add_opts o12 = IMACTL_MLOG_ADD_OPTS_INIT, o11 = IMACTL_MLOG_ADD_OPTS_INIT;
+	imactl_mlog_add_opts oima = IMACTL_MLOG_ADD_OPTS_INIT;
+	uint8_t dg[32], sha1[20];
+	imactl_diag d = {0};
+
+	o12.pcr = 12;
+	o12.template_name = "ima-sig";
+	o11.pcr = 11;
+	o11.template_name = "d-ng|n-ng|sig";
+	oima.pcr = 12;
+	oima.template_name = "ima";
+	oima.sha1_digest = sha1;
+	for (unsigned int i = 0; i < 6; i++) {
+		char path[64];
+
+		memset(dg, (int)(i + 1), sizeof(dg));
+		memset(sha1, (int)(0x80 + i), sizeof(sha1));
+		snprintf(path, sizeof(path), "/bin/m%u", i);
+		assert_int_equal(imactl_mlog_writer_add(w, path, dg, NULL, 0, &d), 0);
+		assert_int_equal(imactl_mlog_writer_add_ex(w, &o12, path, dg, sig, sizeof(sig), &d),
+				 0);
+		assert_int_equal(imactl_mlog_writer_add_ex(w, &o11, path, dg, sig, sizeof(sig), &d),
+				 0);
+		if (i % 2)
+			assert_int_equal(imactl_mlog_writer_add_ex(w, &oima, path, dg, NULL, 0, &d),
+					 0);
+		if (i == 3)
+			assert_int_equal(imactl_mlog_writer_add_violation(w, "/bin/viol", &d), 0);
+	}
+	return w;
+}
+
+static void test_mixed(void **state)
+{
+	char *dir = tu_mkdtemp();
+	imactl_mlog_writer *w = write_mixed(dir);
+	imactl_mlog_add_opts o = IMACTL_MLOG_ADD_OPTS_INIT;
+	const imactl_mlog_entry *e;
+	imactl_diag d = {0};
+	uint8_t dg[32] = {1}, v10[32], v12[32];
+	unsigned int per_pcr[IMACTL_PCR_COUNT] = {0};
+	size_t len, n = 1 + 6 * 3 + 3 + 1;
+	struct list l, la;
+	uint64_t bad;
+	char *t;
+	int r;
+
+	(void)state;
+	assert_int_equal(imactl_mlog_writer_count(w), n);
+	assert_int_equal(imactl_mlog_writer_pcr_mask(w), (1u << 10) | (1u << 11) | (1u << 12));
+
+	/* a duplicate is per PCR: the same entry again in 12 is not added ... */
+	memset(dg, 1, sizeof(dg));
+	o.pcr = 12;
+	o.template_name = "ima-ng";
+	assert_int_equal(imactl_mlog_writer_add_ex(w, &o, "/bin/m0", dg, NULL, 0, &d), 0);
+	assert_int_equal(imactl_mlog_writer_count(w), n + 1);
+	assert_int_equal(imactl_mlog_writer_add_ex(w, &o, "/bin/m0", dg, NULL, 0, &d), 0);
+	assert_int_equal(imactl_mlog_writer_count(w), n + 1);
+	/* ... while PCR 10 already had it from the first loop */
+	o.pcr = -1;
+	assert_int_equal(imactl_mlog_writer_add_ex(w, &o, "/bin/m0", dg, NULL, 0, &d), 0);
+	assert_int_equal(imactl_mlog_writer_count(w), n + 1);
+	n++;
+
+	/* every PCR's pcrs-* line is the writer's value; PCR 10 is the default getter */
+	assert_int_equal(imactl_mlog_writer_pcr(w, IMACTL_HASH_SHA256, v10), 0);
+	assert_int_equal(imactl_mlog_writer_pcr_index(w, IMACTL_HASH_SHA256, 10, v12), 0);
+	assert_memory_equal(v10, v12, 32);
+	assert_int_equal(imactl_mlog_writer_pcr_index(w, IMACTL_HASH_SHA256, 12, v12), 0);
+	assert_memory_not_equal(v10, v12, 32);
+	assert_int_equal(imactl_mlog_writer_pcr_index(w, IMACTL_HASH_SHA256, 24, v12), -EINVAL);
+	t = (char *)tu_read(tu_path(dir, "pcrs-sha256"), &len);
+	assert_non_null(strstr(t, "PCR-10: "));
+	assert_true(strstr(t, "PCR-10: ") < strstr(t, "PCR-11: "));
+	assert_true(strstr(t, "PCR-11: ") < strstr(t, "PCR-12: "));
+	free(t);
+
+	/* the binary and ascii lists carry each entry's PCR and template */
+	open_list(&l, tu_path(dir, "binary_runtime_measurements"), IMACTL_MLOG_BINARY);
+	open_list(&la, tu_path(dir, "ascii_runtime_measurements"), IMACTL_MLOG_ASCII);
+	while ((r = imactl_mlog_next(l.l, &e, &d)) == 1) {
+		const imactl_mlog_entry *ea;
+		const char *tn = e->template_name;
+
+		assert_int_equal(imactl_mlog_next(la.l, &ea, &d), 1);
+		assert_int_equal(ea->pcr, e->pcr);
+		assert_string_equal(ea->template_name, tn);
+		per_pcr[e->pcr]++;
+		if (e->pcr == 10)
+			assert_string_equal(tn, "ima-ng"); /* boot_aggregate, violation included */
+		else if (e->pcr == 11)
+			assert_string_equal(tn, "d-ng|n-ng|sig");
+		else
+			assert_true(!strcmp(tn, "ima-sig") || !strcmp(tn, "ima") ||
+				    !strcmp(tn, "ima-ng"));
+		if (!strcmp(tn, "ima")) {
+			/* the 'd' field is the SHA-1 digest given */
+			assert_int_equal(e->fields[0].len, 20);
+			assert_int_equal(e->fields[0].data[0] & 0x80, 0x80);
+		}
+	}
+	assert_int_equal(r, 0);
+	assert_int_equal(per_pcr[10], 1 + 6 + 1);
+	assert_int_equal(per_pcr[11], 6);
+	assert_int_equal(per_pcr[12], 6 + 3 + 1);
+	close_list(&l);
+	close_list(&la);
+
+	/* the replay of every PCR from the binary list equals the pcrs-* files and the writer */
+	assert_int_equal(replay_against(tu_path(dir, "binary_runtime_measurements"), dir, w, &bad),
+			 0);
+	assert_int_equal(bad, 0);
+	assert_int_equal(last_verdicts_n, 2 * 3);
+	for (size_t i = 0; i < last_verdicts_n; i++)
+		assert_int_equal(last_verdicts[i].status, IMACTL_PCR_MATCH);
+	imactl_mlog_writer_free(w);
+	tu_rmtree(dir);
+}
+
+/* Per-entry options that cannot be written are refused before anything is added. */
+static void test_mixed_errors(void **state)
+{
+	char *dir = tu_mkdtemp();
+	imactl_mlog_writer *w = wopen(dir, "ima-ng", IMACTL_HASH_SHA256, "");
+	imactl_mlog_add_opts o = IMACTL_MLOG_ADD_OPTS_INIT;
+	imactl_diag d = {0};
+	uint8_t dg[32] = {5};
+	unsigned int flags = 99;
+	char fmt[128];
+	size_t i;
+
+	(void)state;
+	/* the writer-less check, for policy load */
+	assert_int_equal(imactl_mlog_template_check("ima-sig", &flags, &d), 0);
+	assert_int_equal(flags, 0);
+	assert_int_equal(imactl_mlog_template_check("ima", &flags, &d), 0);
+	assert_int_equal(flags, IMACTL_MLOG_TEMPLATE_SHA1);
+	assert_int_equal(imactl_mlog_template_check("d-ng|n-ng|sig", NULL, &d), 0);
+	assert_int_equal(imactl_mlog_template_check("ima-modsig", NULL, &d), -EOPNOTSUPP);
+	assert_non_null(strstr(d.msg, "modsig"));
+	assert_int_equal(imactl_mlog_template_check("ima-buf", NULL, &d), -EOPNOTSUPP);
+	assert_int_equal(imactl_mlog_template_check("evm-sig", NULL, &d), -EOPNOTSUPP);
+	assert_int_equal(imactl_mlog_template_check("d-ng|bogus", NULL, &d), -EOPNOTSUPP);
+	assert_int_equal(imactl_mlog_template_check("d-ng||n-ng", NULL, &d), -EINVAL);
+	assert_int_equal(imactl_mlog_template_check("", NULL, &d), -EINVAL);
+	assert_int_equal(imactl_mlog_template_check(NULL, NULL, &d), -EINVAL);
+
+	o.template_name = "ima-buf";
+	assert_int_equal(imactl_mlog_writer_add_ex(w, &o, "/a", dg, NULL, 0, &d), -EOPNOTSUPP);
+	o.template_name = "";
+	assert_int_equal(imactl_mlog_writer_add_ex(w, &o, "/a", dg, NULL, 0, &d), -EINVAL);
+	/* "ima" on a sha256 writer needs the SHA-1 digest */
+	o.template_name = "ima";
+	assert_int_equal(imactl_mlog_writer_add_ex(w, &o, "/a", dg, NULL, 0, &d), -EINVAL);
+	assert_non_null(strstr(d.msg, "SHA-1"));
+	o.template_name = NULL;
+	o.pcr = IMACTL_PCR_COUNT;
+	assert_int_equal(imactl_mlog_writer_add_ex(w, &o, "/a", dg, NULL, 0, &d), -EINVAL);
+	o.pcr = -2;
+	assert_int_equal(imactl_mlog_writer_add_ex(w, &o, "/a", dg, NULL, 0, &d), -EINVAL);
+	assert_int_equal(imactl_mlog_writer_count(w), 1);
+	assert_int_equal(imactl_mlog_writer_pcr_mask(w), 1u << 10);
+
+	/*
+	 * templates are cached by name, up to IMACTL_MLOG_WRITER_TEMPLATES_MAX:
+	 * "ima-ng" (the writer's) and "ima" (valid, parsed above) hold two
+	 */
+	o.pcr = 13;
+	for (i = 1; i < IMACTL_MLOG_WRITER_TEMPLATES_MAX - 1; i++) {
+		snprintf(fmt, sizeof(fmt), "d-ng");
+		for (size_t k = 0; k < i - 1; k++)
+			strcat(fmt, "|n-ng");
+		o.template_name = fmt;
+		dg[1] = (uint8_t)i;
+		assert_int_equal(imactl_mlog_writer_add_ex(w, &o, "/c", dg, NULL, 0, &d), 0);
+		/* its second use is a cache hit, same result */
+		dg[2] = 1;
+		assert_int_equal(imactl_mlog_writer_add_ex(w, &o, "/c", dg, NULL, 0, &d), 0);
+		dg[2] = 0;
+	}
+	assert_int_equal(imactl_mlog_writer_count(w),
+			 1 + 2 * (IMACTL_MLOG_WRITER_TEMPLATES_MAX - 2));
+	o.template_name = "n-ng|d-ng";
+	assert_int_equal(imactl_mlog_writer_add_ex(w, &o, "/c", dg, NULL, 0, &d), -ENOSPC);
+	o.template_name = "ima-ng"; /* cached: still fine */
+	assert_int_equal(imactl_mlog_writer_add_ex(w, &o, "/c", dg, NULL, 0, &d), 0);
+	imactl_mlog_writer_free(w);
+	tu_rmtree(dir);
+}
+
 static int write_out(const char *out)
 {
 	imactl_mlog_writer *w;
@@ -836,6 +1049,8 @@ static int write_out(const char *out)
 			 strchr(templates[i], '|') ? "custom" : templates[i]);
 		imactl_mlog_writer_free(write_list(sub, templates[i], gens));
 	}
+	snprintf(sub, sizeof(sub), "%s/mixed", out);
+	imactl_mlog_writer_free(write_mixed(sub));
 	snprintf(sub, sizeof(sub), "%s/clean", out);
 	w = wopen(sub, "ima-sig", -1, tu_data("kernel-6.1/measure-sig/binary_bios_measurements"));
 	for (unsigned int i = 0; i < GEN_N; i++) {
@@ -857,6 +1072,7 @@ int main(void)
 		cmocka_unit_test(test_sha1_only_tpm), cmocka_unit_test(test_duplicate),
 		cmocka_unit_test(test_banks_reopen),  cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_threads),	      cmocka_unit_test(test_deferred),
+		cmocka_unit_test(test_mixed),	      cmocka_unit_test(test_mixed_errors),
 	};
 	const char *out = getenv("IMACTL_MLOG_WRITE_OUT");
 
