@@ -620,6 +620,7 @@ int imad_update_on_close(struct imad *d, struct imad_event *ev, char *detail, si
 	if (n < 0 && n != -ENODATA)
 		return (int)n;
 	memset(&e, 0, sizeof(e));
+	e.key = ev->key; /* the size imad_collect() hashes against */
 	e.algo = -1;
 	r = imad_collect(d, ev->fd, &e, v, n > 0 ? n : 0);
 	if (r < 0)
