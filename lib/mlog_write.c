@@ -539,7 +539,9 @@ static int commit_entry(imactl_mlog_writer *w, const uint8_t *tdigest, unsigned 
 		uint8_t d[IMACTL_MAX_DIGEST_SIZE];
 		const uint8_t *ext = ff; /* ima_add_template_entry(): violations extend 0xff */
 
-		if (!violation) {
+		if (!violation && b->algo == IMACTL_HASH_SHA1) {
+			ext = tdigest; /* the template digest: SHA-1 over the same data */
+		} else if (!violation) {
 			/* 6.1: every bank with its own hash over the template data */
 			if (!EVP_DigestInit_ex2(w->mctx, b->md, NULL) ||
 			    !EVP_DigestUpdate(w->mctx, w->hashed.p, w->hashed.len) ||
