@@ -13,7 +13,7 @@
  *   notify.c   sd_notify datagrams (READY, WATCHDOG, STATUS, STOPPING)
  *   audit.c    integrity records with the kernel's op/cause text; rate limit
  *   violation.c open-writers/ToMToU: read-lease probe, /proc scan
- *   privs.c    capability drop, no_new_privs, seccomp after setup
+ *   privs.c    capability drop and no_new_privs after setup (no seccomp filter yet)
  */
 #ifndef IMAD_IMAD_H
 #define IMAD_IMAD_H
