@@ -8,7 +8,7 @@ PKGS="
 build-essential pkg-config meson ninja-build clang clang-format
 libssl-dev openssl libkeyutils-dev keyutils libblkid-dev libjson-c-dev libcmocka-dev
 libtss2-dev tpm2-tools swtpm swtpm-tools
-ima-evm-utils attr e2fsprogs xxd fsverity libfsverity-dev
+ima-evm-utils attr e2fsprogs xxd fsverity libfsverity-dev libaudit-dev
 qemu-system-x86 busybox-static cpio kmod
 "
 

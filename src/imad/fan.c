@@ -109,10 +109,36 @@ static void sys_close(int fd)
 	syscall(SYS_close, fd);
 }
 
+/*
+ * The group, with FAN_ENABLE_AUDIT unless --audit off (fapolicyd's way): a
+ * denial then carries FAN_AUDIT and the kernel writes an AUDIT_FANOTIFY
+ * record in the opener's context.  The flag needs CAP_AUDIT_WRITE (EPERM)
+ * and Linux 4.15 (EINVAL): without them the group is made without it.
+ */
+static int fan_init_group(struct imad *d)
+{
+	const unsigned int flags = FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_UNLIMITED_QUEUE;
+	const unsigned int ev_flags = O_RDONLY | O_LARGEFILE | O_CLOEXEC;
+	int fd;
+
+	d->fan_audit = 0;
+	if (d->cfg.audit != IMAD_AUDIT_OFF) {
+		fd = fanotify_init(flags | FAN_ENABLE_AUDIT, ev_flags);
+		if (fd >= 0 || (errno != EPERM && errno != EINVAL)) {
+			d->fan_audit = fd >= 0;
+			return fd;
+		}
+	}
+	return fanotify_init(flags, ev_flags);
+}
+
 static void reply(struct imad_fan *f, int fd, int verdict)
 {
+	/* FAN_AUDIT on denials only: an allowed open is no audit event */
 	struct fanotify_response resp = {.fd = fd,
-					 .response = verdict == IMAD_DENY ? FAN_DENY : FAN_ALLOW};
+					 .response = verdict != IMAD_DENY ? FAN_ALLOW
+						     : f->d->fan_audit	  ? FAN_DENY | FAN_AUDIT
+									  : FAN_DENY};
 	ssize_t n;
 
 	do
@@ -231,8 +257,7 @@ int imad_fan_setup(struct imad *d, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot open /dev/null or an eventfd: %m");
 		return -errno;
 	}
-	f->fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_UNLIMITED_QUEUE,
-			      O_RDONLY | O_LARGEFILE | O_CLOEXEC);
+	f->fd = fan_init_group(d);
 	if (f->fd < 0) {
 		r = -errno;
 		imad_fan_probe(err, errlen);

@@ -12,6 +12,7 @@
  *   reload.c   policy load: parse -> validate -> atomic swap
  *   notify.c   sd_notify datagrams (READY, WATCHDOG, STATUS, STOPPING)
  *   audit.c    integrity records with the kernel's op/cause text; rate limit
+ *   audit_netlink.c  the same records to the audit subsystem (libaudit; optional)
  *   violation.c open-writers/ToMToU: read-lease probe, /proc scan
  *   privs.c    capability drop and no_new_privs after setup (no seccomp filter yet)
  */
@@ -38,6 +39,13 @@ enum imad_mode {
 
 const char *imad_mode_name(int mode);
 int imad_mode_parse(const char *s);
+
+/* --audit: records also to the audit subsystem (libaudit), FAN_AUDIT on denials. */
+enum imad_audit_use {
+	IMAD_AUDIT_AUTO = 0, /* when reachable; else one notice, syslog only */
+	IMAD_AUDIT_ON,	     /* required: exit 3 at start-up when unreachable */
+	IMAD_AUDIT_OFF,	     /* syslog only, no FAN_ENABLE_AUDIT */
+};
 
 #define IMAD_LIST_MAX	       64
 #define IMAD_DEFAULT_RUNDIR    "/run/imad"
@@ -72,6 +80,7 @@ struct imad_config {
 	int evm_fix;
 	int tpm;
 	int check_config;
+	int audit; /* enum imad_audit_use */
 	unsigned int deadline_ms;
 	unsigned int cache_entries;
 	unsigned int workers;
@@ -133,6 +142,7 @@ struct imad {
 	struct imad_cache *cache;
 	struct imad_measure *measure;
 	struct imad_fan *fan;
+	int fan_audit; /* the group has FAN_ENABLE_AUDIT: denials carry FAN_AUDIT */
 	struct imad_stats st;
 	atomic_int stopping;
 };
@@ -347,6 +357,15 @@ uint64_t imad_watchdog_usec(void);
 
 /* ---- audit.c ---- */
 void imad_log_init(int foreground);
+/*
+ * Open the audit subsystem as @d->cfg.audit asks (before the capability
+ * drop).  0 (in use or not, a notice says why not), or -errno with @err when
+ * --audit on cannot be honoured.
+ */
+int imad_audit_open(struct imad *d, char *err, size_t errlen);
+void imad_audit_close(void);
+/* One line for --check-config and the start-up log: where records go. */
+void imad_audit_describe(const struct imad *d, char *buf, size_t len);
 /* Start-up is over: without --foreground, stop echoing to stderr. */
 void imad_log_started(void);
 void imad_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

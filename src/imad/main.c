@@ -46,6 +46,7 @@ enum {
 	O_WORKERS,
 	O_TPM,
 	O_TCTI,
+	O_AUDIT,
 	O_CONFIG,
 	O_CHECK,
 	O_STATUS,
@@ -98,6 +99,9 @@ static const struct opt opts[] = {
 	{O_TCTI, "tcti", A_REQ, 1, "STRING",
 	 "TPM transport for --tpm: device:PATH, swtpm:host=H,port=P, ... (default "
 	 "/dev/tpmrm0, then /dev/tpm0)"},
+	{O_AUDIT, "audit", A_REQ, 1, "WHEN",
+	 "integrity records also to the audit subsystem (libaudit) and FAN_AUDIT on denials: "
+	 "auto, on (required) or off (default auto)"},
 	{O_CONFIG, "config", A_REQ, 0, "FILE", "config file (default /etc/imad/imad.conf)"},
 	{O_CHECK, "check-config", A_NONE, 0, NULL,
 	 "check the configuration and policy, report unenforced hooks, exit"},
@@ -259,6 +263,16 @@ static int apply(struct imad_config *c, const struct opt *o, const char *v, int 
 		return 0;
 	case O_TCTI:
 		return set_str(&c->tcti, v);
+	case O_AUDIT:
+		if (!strcmp(v, "auto")) {
+			c->audit = IMAD_AUDIT_AUTO;
+			return 0;
+		}
+		r = parse_bool(v);
+		if (r < 0)
+			goto bad;
+		c->audit = r ? IMAD_AUDIT_ON : IMAD_AUDIT_OFF;
+		return 0;
 	default:
 		return 0;
 	}
@@ -554,6 +568,12 @@ static int check_config(struct imad *d)
 	char err[512], buf[4096];
 	size_t len, unenf = 0;
 
+	/* --audit on that cannot be honoured is a configuration error */
+	if (imad_audit_open(d, err, sizeof(err)) < 0) {
+		imad_policy_put(p);
+		imad_log(LOG_ERR, "%s", err);
+		return 2;
+	}
 	printf("mode: %s\npolicy: %s (%zu rules)\n", imad_mode_name(d->cfg.mode), p->source,
 	       imactl_policy_rule_count(p->p));
 	printf("keys: %s (%zu certificates)\n", d->cfg.keys_dir,
@@ -577,6 +597,12 @@ static int check_config(struct imad *d)
 	for (size_t i = 0; i < d->cfg.n_watch; i++)
 		printf("watch: mount holding '%s'%s\n", d->cfg.watch[i],
 		       access(d->cfg.watch[i], F_OK) ? " (MISSING)" : "");
+	imad_audit_describe(d, buf, sizeof(buf));
+	printf("audit: %s%s\n", buf,
+	       d->cfg.audit == IMAD_AUDIT_OFF
+		       ? ""
+		       : "; denials carry FAN_AUDIT (AUDIT_FANOTIFY records) when fanotify_init() "
+			 "accepts FAN_ENABLE_AUDIT");
 	imad_privs_describe(imad_privs_keep(d), buf, sizeof(buf));
 	printf("privileges: after setup keeps %s; drops every other capability (effective, "
 	       "permitted, inheritable, ambient and bounding sets); no_new_privs\n",
@@ -712,10 +738,24 @@ static int run(struct imad *d)
 		period_ns = wd / 2 * 1000;
 	if (period_ns < (uint64_t)tick.tv_nsec)
 		tick.tv_nsec = (long)period_ns;
+	/* the audit socket before the capability drop (CAP_AUDIT_WRITE of its opener) */
+	r = imad_audit_open(d, err, sizeof(err));
+	if (r < 0) {
+		imad_log(LOG_ERR, "%s", err);
+		return 3;
+	}
 	r = imad_fan_setup(d, err, sizeof(err));
 	if (r < 0) {
 		imad_log(LOG_ERR, "%s", err);
 		return 3;
+	}
+	if (d->cfg.audit != IMAD_AUDIT_OFF) {
+		char what[512];
+		imad_audit_describe(d, what, sizeof(what));
+		imad_log(LOG_INFO, "audit: %s; denials %s", what,
+			 d->fan_audit ? "carry FAN_AUDIT (the kernel's AUDIT_FANOTIFY record)"
+				      : "carry no FAN_AUDIT (fanotify_init() refused "
+					"FAN_ENABLE_AUDIT: no CAP_AUDIT_WRITE?)");
 	}
 	/* setup is over: keep only what the event path needs, before any thread exists */
 	r = imad_privs_drop(d, err, sizeof(err));
@@ -895,6 +935,7 @@ int main(int argc, char **argv)
 	}
 	ex = run(&d);
 out:
+	imad_audit_close();
 	imad_measure_close(&d);
 	imad_cache_free(d.cache);
 	imad_policy_release_all(&d);

@@ -15,6 +15,10 @@
  *   CAP_SYS_PTRACE  /proc/PID/fd and fdinfo of other processes (the
  *             open-writers/ToMToU scan) when their capabilities exceed imad's
  *   CAP_LEASE  the read-lease probe for writers on files imad does not own
+ *   CAP_AUDIT_WRITE  only while integrity records go to the audit subsystem
+ *             (audit_netlink.c): the kernel checks it on every message, of
+ *             the socket's opener and of the sender.  FAN_AUDIT needs it
+ *             only at fanotify_init(), before the drop
  *
  * Everything else leaves the effective, permitted, inheritable and bounding
  * sets (and the ambient set is cleared), and PR_SET_NO_NEW_PRIVS is set.
@@ -30,6 +34,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "audit_netlink.h"
 #include "imad.h"
 
 static const struct {
@@ -41,6 +46,7 @@ static const struct {
 	{CAP_SYS_ADMIN, "cap_sys_admin"},
 	{CAP_SYS_PTRACE, "cap_sys_ptrace"},
 	{CAP_LEASE, "cap_lease"},
+	{CAP_AUDIT_WRITE, "cap_audit_write"},
 };
 
 uint64_t imad_privs_keep(const struct imad *d)
@@ -50,6 +56,8 @@ uint64_t imad_privs_keep(const struct imad *d)
 	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
 		if (caps[i].cap == CAP_SYS_ADMIN && d->cfg.mode == IMAD_MODE_OFF)
 			continue; /* no xattr is ever written */
+		if (caps[i].cap == CAP_AUDIT_WRITE && !imad_auditnl_active())
+			continue; /* no audit socket (or --audit off) */
 		keep |= 1ull << caps[i].cap;
 	}
 	return keep;
