@@ -10,11 +10,20 @@
  *
  * Bounded: a fixed pool of entries, one mutex (lookups copy the entry out, so
  * nothing is borrowed across the lock).  Eviction is CLOCK (second chance):
- * a hit only sets the entry's reference bit, in the cache line the lookup
- * has already read, where an LRU list would write three other entries' links
- * on every hit: the cached fast path is one bucket load and one entry line.
- * When the pool is full, the hand sweeps it, clearing reference bits, and
- * evicts the first entry not used since the last sweep.
+ * a hit only sets the entry's bit in a reference bitmap (8 KiB for 65,536
+ * entries: it stays in the CPU's cache), where an LRU list would write three
+ * other entries' links on every hit.  When the pool is full, the hand sweeps
+ * it, clearing reference bits, and evicts the first entry not used since the
+ * last sweep.
+ *
+ * The reader's fast path (imad_cache_settled()) reads one 64-byte line: a
+ * direct-mapped hint table, indexed like the buckets, holds for one entry
+ * per slot its key, generation and settled hooks, and its pool index.  A
+ * hint is only a shortcut: it is written when an entry settles, cleared when
+ * its entry goes, and a miss there falls back to the buckets.  Between the
+ * opener's open() and imad's fstat() the client has usually streamed its
+ * file through the CPU caches: each random line is a cache miss, and the
+ * bucket-then-entry walk was two of them.
  *
  * Memory: the pool and the buckets are anonymous mappings aligned to 2 MiB
  * and offered transparent huge pages (a hit's two random loads would
@@ -32,7 +41,15 @@
 struct node {
 	struct node *hnext; /* hash chain, or free list */
 	struct imad_entry e;
-	uint8_t used, ref;
+	uint8_t used;
+} __attribute__((aligned(64)));
+
+/* One settled entry per slot: what the fast path compares, in one line. */
+struct hint {
+	struct imad_key key;
+	unsigned int gen;
+	uint32_t settled; /* 0: empty slot */
+	uint32_t idx;	  /* pool index of the entry */
 } __attribute__((aligned(64)));
 
 struct imad_cache {
@@ -42,8 +59,24 @@ struct imad_cache {
 	struct node **buckets;
 	struct node *pool;
 	struct node *free_list;
-	size_t buckets_len, pool_len;
+	struct hint *hints; /* nbuckets slots */
+	uint64_t *ref;	    /* CLOCK reference bits, one per pool entry */
+	size_t buckets_len, pool_len, hints_len;
 };
+
+static void ref_set(struct imad_cache *c, size_t i)
+{
+	c->ref[i / 64] |= 1ull << (i % 64);
+}
+
+static int ref_test_clear(struct imad_cache *c, size_t i)
+{
+	uint64_t bit = 1ull << (i % 64);
+	int was = !!(c->ref[i / 64] & bit);
+
+	c->ref[i / 64] &= ~bit;
+	return was;
+}
 
 #define HUGE_ALIGN (2u << 20)
 
@@ -97,9 +130,13 @@ int imad_cache_new(size_t max, struct imad_cache **ret)
 		return -ENOMEM;
 	c->buckets = big_zalloc(nb * sizeof(*c->buckets), &c->buckets_len);
 	c->pool = big_zalloc(max * sizeof(*c->pool), &c->pool_len);
-	if (!c->buckets || !c->pool) {
+	c->hints = big_zalloc(nb * sizeof(*c->hints), &c->hints_len);
+	c->ref = calloc((max + 63) / 64, sizeof(*c->ref));
+	if (!c->buckets || !c->pool || !c->hints || !c->ref) {
 		big_free(c->buckets, c->buckets_len);
 		big_free(c->pool, c->pool_len);
+		big_free(c->hints, c->hints_len);
+		free(c->ref);
 		free(c);
 		return -ENOMEM;
 	}
@@ -117,7 +154,38 @@ void imad_cache_free(struct imad_cache *c)
 	pthread_mutex_destroy(&c->lock);
 	big_free(c->buckets, c->buckets_len);
 	big_free(c->pool, c->pool_len);
+	big_free(c->hints, c->hints_len);
+	free(c->ref);
 	free(c);
+}
+
+static size_t idx_of(const struct imad_cache *c, const struct node *n)
+{
+	return (size_t)(n - c->pool);
+}
+
+/* The hint slot for @n now says what @n says (or nothing, if @n is not settled). */
+static void hint_put(struct imad_cache *c, const struct node *n)
+{
+	struct hint *h = &c->hints[hash_key(c, n->e.key.dev, n->e.key.ino)];
+
+	if (!n->e.settled) {
+		if (h->settled && h->idx == idx_of(c, n))
+			h->settled = 0;
+		return;
+	}
+	h->key = n->e.key;
+	h->gen = n->e.gen;
+	h->settled = n->e.settled;
+	h->idx = (uint32_t)idx_of(c, n);
+}
+
+static void hint_drop(struct imad_cache *c, const struct node *n)
+{
+	struct hint *h = &c->hints[hash_key(c, n->e.key.dev, n->e.key.ino)];
+
+	if (h->settled && h->idx == idx_of(c, n))
+		h->settled = 0;
 }
 
 /* Find the node for (dev, ino), whatever its times; returns the link pointing at it. */
@@ -135,7 +203,9 @@ static void drop(struct imad_cache *c, struct node **pp)
 	struct node *n = *pp;
 
 	*pp = n->hnext;
-	n->used = n->ref = 0;
+	hint_drop(c, n);
+	ref_test_clear(c, idx_of(c, n));
+	n->used = 0;
 	n->hnext = c->free_list;
 	c->free_list = n;
 	c->n--;
@@ -154,10 +224,8 @@ static struct node *take(struct imad_cache *c)
 			c->hand = (c->hand + 1) % c->max;
 			if (!n->used)
 				continue; /* not reached: full pool, no free node */
-			if (n->ref) {
-				n->ref = 0;
+			if (ref_test_clear(c, idx_of(c, n)))
 				continue;
-			}
 			drop(c, find(c, n->e.key.dev, n->e.key.ino));
 			break;
 		}
@@ -177,7 +245,7 @@ int imad_cache_lookup(struct imad_cache *c, const struct imad_key *k, struct ima
 	if (*pp) {
 		if (memcmp(&(*pp)->e.key, k, sizeof(*k)) == 0) {
 			*out = (*pp)->e;
-			(*pp)->ref = 1;
+			ref_set(c, idx_of(c, *pp));
 			found = 1;
 		} else {
 			/* the file changed: its old results are worthless */
@@ -198,18 +266,20 @@ void imad_cache_store(struct imad_cache *c, const struct imad_entry *e)
 	if (*pp) {
 		n = *pp;
 		n->e = *e;
-		n->ref = 1;
+		ref_set(c, idx_of(c, n));
+		hint_put(c, n);
 		pthread_mutex_unlock(&c->lock);
 		return;
 	}
 	n = take(c);
 	n->e = *e;
 	n->used = 1;
-	n->ref = 1;
+	ref_set(c, idx_of(c, n));
 	b = hash_key(c, e->key.dev, e->key.ino);
 	n->hnext = c->buckets[b];
 	c->buckets[b] = n;
 	c->n++;
+	hint_put(c, n);
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -227,15 +297,24 @@ void imad_cache_invalidate(struct imad_cache *c, uint64_t dev, uint64_t ino)
 int imad_cache_settled(struct imad_cache *c, const struct imad_key *k, unsigned int gen,
 		       uint32_t hook)
 {
+	const struct hint *h = &c->hints[hash_key(c, k->dev, k->ino)];
 	struct node *n;
 	int ok = 0;
 
 	pthread_mutex_lock(&c->lock);
-	n = *find(c, k->dev, k->ino);
-	if (n && n->e.gen == gen && (n->e.settled & hook) == hook &&
-	    memcmp(&n->e.key, k, sizeof(*k)) == 0) {
-		n->ref = 1;
+	if (h->settled && h->gen == gen && (h->settled & hook) == hook &&
+	    memcmp(&h->key, k, sizeof(*k)) == 0) {
+		/* the hint: one line; the entry it names is keyed the same (hint_put) */
+		ref_set(c, h->idx);
 		ok = 1;
+	} else {
+		n = *find(c, k->dev, k->ino);
+		if (n && n->e.gen == gen && (n->e.settled & hook) == hook &&
+		    memcmp(&n->e.key, k, sizeof(*k)) == 0) {
+			ref_set(c, idx_of(c, n));
+			hint_put(c, n);
+			ok = 1;
+		}
 	}
 	pthread_mutex_unlock(&c->lock);
 	return ok;
@@ -250,8 +329,10 @@ void imad_cache_settle(struct imad_cache *c, const struct imad_entry *e, uint32_
 	n = *find(c, e->key.dev, e->key.ino);
 	if (n) {
 		/* in place: a worker may have added results since @e was copied out */
-		if (n->e.gen == e->gen && memcmp(&n->e.key, &e->key, sizeof(e->key)) == 0)
+		if (n->e.gen == e->gen && memcmp(&n->e.key, &e->key, sizeof(e->key)) == 0) {
 			n->e.settled |= hook;
+			hint_put(c, n);
+		}
 		pthread_mutex_unlock(&c->lock);
 		return;
 	}

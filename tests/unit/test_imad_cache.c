@@ -117,12 +117,66 @@ static void test_bounded_and_clock(void **state)
 	imad_cache_free(c);
 }
 
+/* 16 slots, 16 settled entries: hint slots collide, every answer stays exact */
+static void test_hints_collide(void **state)
+{
+	struct imad_cache *c;
+	struct imad_entry e, out;
+
+	(void)state;
+	assert_int_equal(imad_cache_new(16, &c), 0);
+	for (uint64_t i = 0; i < 16; i++) {
+		e = entry(100 + i * 7, 1);
+		imad_cache_settle(c, &e, IMAD_HOOK_READ);
+	}
+	for (int pass = 0; pass < 2; pass++)
+		for (uint64_t i = 0; i < 16; i++) {
+			e = entry(100 + i * 7, 1);
+			assert_int_equal(imad_cache_settled(c, &e.key, 1, IMAD_HOOK_READ), 1);
+			assert_int_equal(imad_cache_settled(c, &e.key, 1, IMAD_HOOK_BPRM), 0);
+		}
+	for (uint64_t i = 0; i < 16; i += 2) {
+		e = entry(100 + i * 7, 1);
+		imad_cache_invalidate(c, e.key.dev, e.key.ino);
+	}
+	for (uint64_t i = 0; i < 16; i++) {
+		e = entry(100 + i * 7, 1);
+		assert_int_equal(imad_cache_settled(c, &e.key, 1, IMAD_HOOK_READ), (int)(i % 2));
+	}
+	/* an entry re-stored unsettled (new generation) is no longer settled */
+	e = entry(100 + 1 * 7, 1);
+	assert_int_equal(imad_cache_lookup(c, &e.key, &out), 1);
+	out.settled = 0;
+	out.gen = 2;
+	imad_cache_store(c, &out);
+	assert_int_equal(imad_cache_settled(c, &e.key, 1, IMAD_HOOK_READ), 0);
+	assert_int_equal(imad_cache_settled(c, &e.key, 2, IMAD_HOOK_READ), 0);
+	/* a changed file (other mtime) is a miss, and the old key's hint is gone */
+	e = entry(100 + 3 * 7, 1);
+	out = entry(100 + 3 * 7, 5);
+	assert_int_equal(imad_cache_lookup(c, &out.key, &out), 0);
+	assert_int_equal(imad_cache_settled(c, &e.key, 1, IMAD_HOOK_READ), 0);
+	/* evictions: 32 more settled entries, the cache stays bounded and exact */
+	for (uint64_t i = 0; i < 32; i++) {
+		e = entry(5000 + i, 1);
+		imad_cache_settle(c, &e, IMAD_HOOK_BPRM);
+		assert_true(imad_cache_size(c) <= 16);
+		assert_int_equal(imad_cache_settled(c, &e.key, 1, IMAD_HOOK_BPRM), 1);
+	}
+	for (uint64_t i = 0; i < 16; i++) {
+		e = entry(100 + i * 7, 1);
+		assert_int_equal(imad_cache_settled(c, &e.key, 1, IMAD_HOOK_READ), 0);
+	}
+	imad_cache_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookup_needs_same_key),
 		cmocka_unit_test(test_settled_per_hook_and_generation),
 		cmocka_unit_test(test_bounded_and_clock),
+		cmocka_unit_test(test_hints_collide),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
