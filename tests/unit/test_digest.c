@@ -383,6 +383,45 @@ static void test_hash_fd_short_read(void **state)
 	close(fd);
 }
 
+/* The caller's size: the same digest; a size the file no longer has is -EIO. */
+static void test_hash_fd_size(void **state)
+{
+	const size_t len = 2 * 1024 * 1024 + 5;
+	char *dir = tu_mkdtemp();
+	uint8_t *buf = malloc(len);
+	uint8_t got[32], want[32];
+	imactl_diag diag = {0};
+	int fd;
+
+	(void)state;
+	assert_non_null(buf);
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (uint8_t)(i * 7 + (i >> 9));
+	tu_write(tu_path(dir, "f"), buf, len);
+	fd = open(tu_path(dir, "f"), O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(imactl_hash_fd(ctx, IMACTL_HASH_SHA256, fd, want, NULL), 0);
+	assert_int_equal(imactl_hash_fd_size(ctx, IMACTL_HASH_SHA256, fd, (int64_t)len, got, NULL),
+			 0);
+	assert_memory_equal(got, want, 32);
+	/* -1: unknown, the library fstat()s */
+	assert_int_equal(imactl_hash_fd_size(ctx, IMACTL_HASH_SHA256, fd, -1, got, NULL), 0);
+	assert_memory_equal(got, want, 32);
+	/* the file is longer than the caller saw: grew while hashed */
+	assert_int_equal(
+		imactl_hash_fd_size(ctx, IMACTL_HASH_SHA256, fd, (int64_t)len - 1, got, &diag),
+		-EIO);
+	assert_non_null(strstr(diag.msg, "grew"));
+	/* shorter than the caller saw: a short read, never a short digest */
+	assert_int_equal(
+		imactl_hash_fd_size(ctx, IMACTL_HASH_SHA256, fd, (int64_t)len + 4096, got, &diag),
+		-EIO);
+	assert_non_null(strstr(diag.msg, "short read"));
+	close(fd);
+	free(buf);
+	tu_rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -402,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_hash_fd_unavailable),
 		cmocka_unit_test(test_hash_fd_file_grew),
 		cmocka_unit_test(test_hash_fd_short_read),
+		cmocka_unit_test(test_hash_fd_size),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
