@@ -38,7 +38,8 @@
 # own user here).  The bench installs it (apt-get) when it is missing.
 #
 #   bench/imad.sh BUILD_DIR [NFILES [BASE_BUILD_DIR]]      (root)
-# environment: PINS="0 -" (CPU to pin everything to, "-" = unpinned; one
+# environment: PINS="0 0/1 -" (CPU to pin everything to; C/L: clients on
+# CPU C, listeners on CPU L; "-" = unpinned; one
 # table each), ROUNDS=7, EXROUNDS=15, EX=300 execs per chunk, TRIES=3,
 # IDLE_WAIT=60, FAPD=1 (0: no fapolicyd row), FAPD_OBJ_CACHE=8191 (Debian's).
 set -u
@@ -356,17 +357,21 @@ echo "bench/imad.sh $(basename "$BUILD") $N${BASE:+ $(basename "$BASE")} ($(npro
 echo "ROUNDS=$ROUNDS EXROUNDS=$EXROUNDS EX=$EX; fapolicyd $(dpkg-query -W -f '${Version}' fapolicyd 2>/dev/null) obj_cache_size=${FAPD_OBJ_CACHE:-8191}"
 VR=$(openssl speed -seconds 1 -mr rsa2048 2>/dev/null | awk -F: '/^\+F2:/ {printf "%.1f", 1e6 / $5}')
 echo "rsa2048 verify (openssl speed, 1 CPU): ${VR:-?} us"
-for PIN in ${PINS:-0 -}; do
+for PIN in ${PINS:-0 0/1 -}; do
 	TS=()
-	[ "$PIN" != - ] && TS=(taskset -c "$PIN")
-	TO=("${TS[@]}" timeout 120)
+	TO=(timeout 120)
+	case $PIN in
+	-) ;;
+	*/*) TS=(taskset -c "${PIN#*/}"); TO=(taskset -c "${PIN%/*}" timeout 120) ;;
+	*) TS=(taskset -c "$PIN"); TO=("${TS[@]}" timeout 120) ;;
+	esac
 	: >"$T/summary"
 	echo
-	if [ "$PIN" != - ]; then
-		echo "--- PIN=$PIN (clients and listeners on CPU $PIN: the listener's own cost)"
-	else
-		echo "--- unpinned (scheduler placement)"
-	fi
+	case $PIN in
+	-) echo "--- unpinned (scheduler placement)" ;;
+	*/*) echo "--- PIN=$PIN (clients on CPU ${PIN%/*}, listeners on CPU ${PIN#*/}: every event crosses CPUs)" ;;
+	*) echo "--- PIN=$PIN (clients and listeners on CPU $PIN: the listener's own cost)" ;;
+	esac
 	HB=$(($(hashtime "$(head -1 "$T/bh.ref")") / 1000))
 	HS=$(($(hashtime "$(head -1 "$T/bs.ref")") / 1000))
 	HO=$(($(hashtime "$(head -1 "$T/bh.ref")" "openssl dgst -sha256") / 1000))
