@@ -64,6 +64,7 @@ struct imad_config {
 	char *builtin_policy; /* "tcb", "appraise_tcb", ... (ima_policy= values) */
 	char *keys_dir;
 	char *evm_key_file; /* EVM HMAC key plaintext (evm-key) */
+	int evm_key_fd;	    /* or read from this inherited fd (evm-key-fd); -1: none */
 	char *runtime_dir;
 	char *template_name; /* default template, "ima-ng" */
 	char *hash_name;     /* ima_hash, "sha256" */

@@ -32,6 +32,7 @@ enum {
 	O_MODE,
 	O_WATCH,
 	O_EVM_KEY,
+	O_EVM_KEY_FD,
 	O_EVM_FIX,
 	O_RUNTIME_DIR,
 	O_PCR,
@@ -78,6 +79,9 @@ static const struct opt opts[] = {
 	{O_WATCH, "watch", A_REQ, 1, "PATH", "mark the mount holding PATH (repeatable; required)"},
 	{O_EVM_KEY, "evm-key", A_REQ, 1, "FILE",
 	 "EVM HMAC key plaintext (the evm-key's); enables EVM verification"},
+	/* an fd is the invoker's, not a setting: command line only */
+	{O_EVM_KEY_FD, "evm-key-fd", A_REQ, 0, "N",
+	 "the same key read from inherited fd N (a pipe or file; closed after)"},
 	{O_EVM_FIX, "evm-fix", A_NONE, 1, NULL, "evm=fix: fix mode may replace a failing HMAC"},
 	{O_RUNTIME_DIR, "runtime-dir", A_REQ, 1, "DIR",
 	 "measurement list, counters, policy, status (default /run/imad)"},
@@ -212,6 +216,11 @@ static int apply(struct imad_config *c, const struct opt *o, const char *v, int 
 		return list_add(c->watch, &c->n_watch, v, "watch");
 	case O_EVM_KEY:
 		return set_str(&c->evm_key_file, v);
+	case O_EVM_KEY_FD:
+		if (parse_uint(v, INT_MAX, &u) < 0 || u < 3)
+			goto bad; /* 0..2 are stdio, never a key */
+		c->evm_key_fd = (int)u;
+		return 0;
 	case O_EVM_FIX:
 		c->evm_fix = on;
 		return 0;
@@ -578,7 +587,12 @@ static int check_config(struct imad *d)
 	       imactl_policy_rule_count(p->p));
 	printf("keys: %s (%zu certificates)\n", d->cfg.keys_dir,
 	       d->keys ? imactl_keyring_count(d->keys) : 0);
-	printf("evm: %s\n", d->evm_key ? d->cfg.evm_key_file : "off (no --evm-key)");
+	if (d->evm_key && d->cfg.evm_key_file)
+		printf("evm: %s\n", d->cfg.evm_key_file);
+	else if (d->evm_key)
+		printf("evm: key from fd %d\n", d->cfg.evm_key_fd);
+	else
+		printf("evm: off (no --evm-key)\n");
 	printf("measurement: %s, template %s, pcr %d, hash %s (rules may set their own pcr= and "
 	       "template=; boot_aggregate and violations use these)\n",
 	       d->cfg.runtime_dir, d->cfg.template_name, d->cfg.pcr, d->cfg.hash_name);
@@ -701,18 +715,34 @@ static int setup(struct imad *d, char *err, size_t errlen)
 		imad_log(LOG_WARNING, "no key directory '%s': signatures cannot verify",
 			 d->cfg.keys_dir);
 	}
-	if (d->cfg.evm_key_file) {
+	if (d->cfg.evm_key_file && d->cfg.evm_key_fd >= 0) {
+		snprintf(err, errlen, "--evm-key and --evm-key-fd: give one");
+		return -EINVAL;
+	}
+	if (d->cfg.evm_key_file || d->cfg.evm_key_fd >= 0) {
+		char what[256];
+
+		if (d->cfg.evm_key_file)
+			snprintf(what, sizeof(what), "'%.200s'", d->cfg.evm_key_file);
+		else
+			snprintf(what, sizeof(what), "from fd %d", d->cfg.evm_key_fd);
 		/* keep the HMAC key out of core dumps and ptrace */
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-		r = imactl_secret_from_file(d->cfg.evm_key_file, 0, &d->evm_key, &diag);
+		if (d->cfg.evm_key_file) {
+			r = imactl_secret_from_file(d->cfg.evm_key_file, 0, &d->evm_key, &diag);
+		} else {
+			r = imactl_secret_from_fd(d->cfg.evm_key_fd, 0, &d->evm_key, &diag);
+			close(d->cfg.evm_key_fd); /* read once: nothing else may use it */
+		}
 		if (r < 0) {
-			snprintf(err, errlen, "EVM key '%s': %s", d->cfg.evm_key_file, diag.msg);
+			snprintf(err, errlen, "EVM key %s: %s", what,
+				 diag.msg[0] ? diag.msg : strerror(-r));
 			return r;
 		}
 		if (imactl_secret_len(d->evm_key) == 0 ||
 		    imactl_secret_len(d->evm_key) > IMACTL_EVM_HMAC_KEY_MAX) {
-			snprintf(err, errlen, "EVM key '%s': 1..%d bytes expected",
-				 d->cfg.evm_key_file, IMACTL_EVM_HMAC_KEY_MAX);
+			snprintf(err, errlen, "EVM key %s: 1..%d bytes expected", what,
+				 IMACTL_EVM_HMAC_KEY_MAX);
 			return -EINVAL;
 		}
 	}
@@ -845,6 +875,7 @@ int main(int argc, char **argv)
 	memset(&d, 0, sizeof(d));
 	d.cfg.mode = IMAD_MODE_ENFORCE;
 	d.cfg.pcr = -1;
+	d.cfg.evm_key_fd = -1;
 	d.cfg.deadline_ms = IMAD_DEFAULT_DEADLINE;
 	d.cfg.cache_entries = IMAD_DEFAULT_CACHE;
 	r = parse_args(&d.cfg, argc, argv, &ex);
