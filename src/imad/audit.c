@@ -281,12 +281,10 @@ static void audit_copy(unsigned int type, pid_t pid, const char *op, const char 
 			 cause ? cause : "?", qcomm, qname, major(dev), minor(dev),
 			 (unsigned long long)ino);
 	r = imad_auditnl_send(text, res);
-	if (r == -EPERM || r == -ECONNREFUSED)
-		imad_log(LOG_NOTICE,
-			 "the audit subsystem refused a record (%s): integrity records go to %s "
-			 "only "
-			 "from now on",
-			 strerror(-r), log_foreground ? "stderr" : "syslog");
+	if (r == -ENOBUFS)
+		imad_log(LOG_WARNING,
+			 "audit record dropped: the audit subsystem is behind (it is in %s)",
+			 log_foreground ? "stderr" : "syslog");
 	else if (r < 0 && r != -ENOTCONN)
 		imad_log(LOG_WARNING, "audit record not sent: %s", strerror(-r));
 }
@@ -297,6 +295,7 @@ void imad_audit(struct imad *d, unsigned int type, pid_t pid, const char *op, co
 {
 	char comm[64], qcomm[140], qname[8300], subj[256];
 	unsigned int uid, auid, ses;
+	int r;
 	struct timespec ts;
 
 	(void)d;
@@ -332,6 +331,12 @@ void imad_audit(struct imad *d, unsigned int type, pid_t pid, const char *op, co
 			 op ? op : "?", cause ? cause : "?", qcomm, qname, major(dev), minor(dev),
 			 (unsigned long long)ino, res);
 	}
+	r = imad_auditnl_take_refusal();
+	if (r < 0)
+		imad_log(LOG_NOTICE,
+			 "the audit subsystem refused a record (%s): integrity records go to %s "
+			 "only from now on",
+			 strerror(-r), log_foreground ? "stderr" : "syslog");
 	if (imad_auditnl_active())
 		audit_copy(type, pid, op, cause, path, ino, dev, res, extra, comm, uid, auid, ses,
 			   subj);

@@ -6,13 +6,22 @@
  * cannot be sent; audit.c builds the text and this file sends it as
  * AUDIT_TRUSTED_APP, with libaudit's exe=/res= suffix.
  *
- * One socket for every thread: libaudit sends a message and waits for the
- * kernel's ACK on the same socket, so the exchange is serialised.
+ * One socket, one sender thread.  libaudit sends a message and waits for
+ * the kernel's ACK, and the kernel may hold a userspace message for up to
+ * audit_backlog_wait_time (60 s by default) while auditd is behind: were the
+ * reader thread to send, a stalled auditd would stall every opener waiting
+ * in fanotify's queue, which no deadline covers until the reader reads it.
+ * So callers only queue the text (bounded: a full queue drops the record,
+ * which still went to syslog, and says so), and the sender thread talks to
+ * the kernel.  A refusal (EPERM, ECONNREFUSED) closes the socket there;
+ * imad_auditnl_take_refusal() hands it to the caller to log once.
  */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libaudit.h>
 
@@ -20,9 +29,57 @@
 
 _Static_assert(IMAD_AUDIT_USER_TYPE == AUDIT_TRUSTED_APP, "imad's audit type");
 
+#define QMAX 128
+
 static pthread_mutex_t nl_lock = PTHREAD_MUTEX_INITIALIZER;
-static int nl_fd = -1;
+static pthread_cond_t nl_cond = PTHREAD_COND_INITIALIZER;
+static int nl_fd = -1; /* the sender thread's once started */
 static atomic_int nl_active;
+static atomic_int nl_refused; /* errno of a refusal not yet reported */
+static struct {
+	char *text;
+	int res;
+} q[QMAX];
+static unsigned int q_head, q_count;
+static int q_stop, sender_started;
+static pthread_t sender;
+
+static void *sender_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&nl_lock);
+	for (;;) {
+		char *text;
+		int res, fd, rc;
+
+		while (!q_count && !q_stop)
+			pthread_cond_wait(&nl_cond, &nl_lock);
+		if (!q_count)
+			break;
+		text = q[q_head].text;
+		res = q[q_head].res;
+		q_head = (q_head + 1) % QMAX;
+		q_count--;
+		fd = nl_fd;
+		pthread_mutex_unlock(&nl_lock);
+		/* > 0 the message's sequence number; 0 ECONNREFUSED; else -errno */
+		rc = fd < 0 ? -ENOTCONN
+			    : audit_log_user_message(fd, AUDIT_TRUSTED_APP, text, NULL, NULL, NULL,
+						     res);
+		free(text);
+		pthread_mutex_lock(&nl_lock);
+		if (rc == 0)
+			rc = -ECONNREFUSED;
+		if ((rc == -EPERM || rc == -ECONNREFUSED) && nl_fd >= 0) {
+			audit_close(nl_fd);
+			nl_fd = -1;
+			atomic_store(&nl_active, 0);
+			atomic_store(&nl_refused, -rc);
+		}
+	}
+	pthread_mutex_unlock(&nl_lock);
+	return NULL;
+}
 
 /*
  * The kernel answers ECONNREFUSED to audit messages from any user namespace
@@ -81,34 +138,64 @@ int imad_auditnl_active(void)
 	return atomic_load(&nl_active);
 }
 
+int imad_auditnl_take_refusal(void)
+{
+	return -atomic_exchange(&nl_refused, 0);
+}
+
 int imad_auditnl_send(const char *text, int res)
 {
-	int rc;
+	char *copy;
 
-	pthread_mutex_lock(&nl_lock);
-	if (nl_fd < 0) {
-		pthread_mutex_unlock(&nl_lock);
+	if (!atomic_load(&nl_active))
 		return -ENOTCONN;
+	copy = strdup(text);
+	if (!copy)
+		return -ENOMEM;
+	pthread_mutex_lock(&nl_lock);
+	if (!sender_started && !q_stop) {
+		if (pthread_create(&sender, NULL, sender_main, NULL) != 0) {
+			pthread_mutex_unlock(&nl_lock);
+			free(copy);
+			return -EAGAIN;
+		}
+		sender_started = 1;
 	}
-	/* > 0 the message's sequence number; 0 ECONNREFUSED; else -errno */
-	rc = audit_log_user_message(nl_fd, AUDIT_TRUSTED_APP, text, NULL, NULL, NULL, res);
-	if (rc == 0)
-		rc = -ECONNREFUSED;
-	if (rc == -EPERM || rc == -ECONNREFUSED) {
-		audit_close(nl_fd);
-		nl_fd = -1;
-		atomic_store(&nl_active, 0);
+	if (q_count == QMAX || q_stop) {
+		pthread_mutex_unlock(&nl_lock);
+		free(copy);
+		return -ENOBUFS; /* auditd is behind: dropped here, kept in syslog */
 	}
+	q[(q_head + q_count) % QMAX].text = copy;
+	q[(q_head + q_count) % QMAX].res = res;
+	q_count++;
+	pthread_cond_signal(&nl_cond);
 	pthread_mutex_unlock(&nl_lock);
-	return rc > 0 ? 0 : rc;
+	return 0;
 }
 
 void imad_auditnl_close(void)
 {
+	struct timespec ts;
+	int joined = 1;
+
 	pthread_mutex_lock(&nl_lock);
-	if (nl_fd >= 0)
+	q_stop = 1;
+	pthread_cond_broadcast(&nl_cond);
+	pthread_mutex_unlock(&nl_lock);
+	if (sender_started) {
+		/* queued records go out first; a kernel holding one (auditd behind)
+		 * gets two seconds, then the process exits without it */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 2;
+		joined = pthread_timedjoin_np(sender, NULL, &ts) == 0;
+		sender_started = !joined;
+	}
+	pthread_mutex_lock(&nl_lock);
+	if (joined && nl_fd >= 0) {
 		audit_close(nl_fd);
-	nl_fd = -1;
+		nl_fd = -1;
+	}
 	atomic_store(&nl_active, 0);
 	pthread_mutex_unlock(&nl_lock);
 }

@@ -29,12 +29,17 @@ int imad_auditnl_open(char *err, size_t errlen);
 /* 1 while records also go to the audit subsystem. */
 int imad_auditnl_active(void);
 /*
- * Send one AUDIT_TRUSTED_APP message: @text, then libaudit's exe= hostname=
- * addr= terminal= res= (res=success when @res, else failed).  0, or a
- * negative errno; a refusal (EPERM, ECONNREFUSED) closes the socket and
- * imad_auditnl_active() turns 0 (the caller logs it once).
+ * Queue one AUDIT_TRUSTED_APP message for the sender thread: @text, then
+ * libaudit's exe= hostname= addr= terminal= res= (res=success when @res,
+ * else failed).  Never waits for the kernel.  0; -ENOBUFS when the queue is
+ * full (auditd behind: the record is dropped); -ENOTCONN when not in use.
  */
 int imad_auditnl_send(const char *text, int res);
+/*
+ * 0, or once after the kernel refused a record: -EPERM or -ECONNREFUSED (the
+ * socket is closed and imad_auditnl_active() is 0 since; the caller logs it).
+ */
+int imad_auditnl_take_refusal(void);
 void imad_auditnl_close(void);
 #else
 static inline int imad_auditnl_open(char *err, size_t errlen)
@@ -51,6 +56,10 @@ static inline int imad_auditnl_send(const char *text, int res)
 	(void)text;
 	(void)res;
 	return -EOPNOTSUPP;
+}
+static inline int imad_auditnl_take_refusal(void)
+{
+	return 0;
 }
 static inline void imad_auditnl_close(void)
 {
