@@ -3,7 +3,8 @@
  * imad: IMA/EVM measurement and appraisal in userspace, on fanotify
  * permission events.  Internal interfaces between the daemon's files:
  *
- *   main.c     options, config file, setup, signals, --check-config
+ *   main.c     setup, signals, status file, --check-config
+ *   options.c  options and config file (one table)
  *   fan.c      fanotify group, marks, reader thread, workers, deadlines
  *   decide.c   event -> policy access -> decision (fast path and slow path)
  *   appraise.c hash once, appraise security.ima, EVM, fix mode
@@ -86,6 +87,21 @@ struct imad_config {
 	unsigned int cache_entries;
 	unsigned int workers;
 };
+
+/* ---- options.c ---- */
+/* Defaults that need no allocation (mode, PCR unset, deadline, cache size). */
+void imad_config_init(struct imad_config *c);
+/*
+ * The config file (--config FILE, else IMAD_DEFAULT_CONFIG when it exists),
+ * then the command line over it.  0; 1 when done (--help, --version); < 0
+ * on a bad line or option, said on stderr.  *@ret_exit: the exit status.
+ */
+int imad_config_parse_args(struct imad_config *c, int argc, char **argv, int *ret_exit);
+/* Config text (KEY = VALUE lines) from @name: 0, or -EINVAL naming name:line on stderr. */
+int imad_config_parse_text(struct imad_config *c, const char *name, const char *text, size_t len);
+/* Paths and names left unset get their defaults; -ENOMEM. */
+int imad_config_defaults(struct imad_config *c);
+void imad_config_free(struct imad_config *c);
 
 /* What the policy's rules look at, so the event path gathers only that. */
 enum {
