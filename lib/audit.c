@@ -179,6 +179,21 @@ static unsigned int type_at(const char *s, size_t n, size_t *ret_len)
 	return 0;
 }
 
+/* "TRUSTED_APP" or "1121" at @s (imad's records); 1 and its length, else 0. */
+static int user_type_at(const char *s, size_t n, size_t *ret_len)
+{
+	static const char *const forms[] = {"TRUSTED_APP", "1121"};
+
+	for (size_t i = 0; i < 2; i++) {
+		size_t k = strlen(forms[i]);
+		if (n >= k && memcmp(s, forms[i], k) == 0 && (n == k || is_blank(s[k]))) {
+			*ret_len = k;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Locate the record type and where its fields start. */
 static unsigned int locate(const char *s, size_t n, imactl_audit_record *r, size_t *ret_body)
 {
@@ -191,11 +206,22 @@ static unsigned int locate(const char *s, size_t n, imactl_audit_record *r, size
 		if (at > 0 && !is_blank(s[at - 1]))
 			continue;
 		t = type_at(s + from, n - from, &tl);
-		if (!t)
-			continue;
-		r->source = (at >= 7 && memcmp(s + at - 7, "audit: ", 7) == 0)
-				    ? IMACTL_AUDIT_SRC_KERNEL
-				    : IMACTL_AUDIT_SRC_AUDITD;
+		if (!t) {
+			/* imad's copy: TRUSTED_APP (1121) naming its kernel type */
+			size_t it;
+			if (!user_type_at(s + from, n - from, &tl) ||
+			    !find(s, n, "imad_type=", from + tl, &it) ||
+			    (it > 0 && !is_blank(s[it - 1]) && s[it - 1] != '\''))
+				continue;
+			t = type_at(s + it + 10, n - it - 10, &it);
+			if (!t)
+				continue;
+			r->source = IMACTL_AUDIT_SRC_IMAD;
+		} else {
+			r->source = (at >= 7 && memcmp(s + at - 7, "audit: ", 7) == 0)
+					    ? IMACTL_AUDIT_SRC_KERNEL
+					    : IMACTL_AUDIT_SRC_AUDITD;
+		}
 		*ret_body = from + tl;
 		/* "msg=audit(STAMP): " or "audit(STAMP): " (ausearch -i: ") : ") */
 		if (find(s, n, "audit(", *ret_body, &at) && at <= *ret_body + 5) {
@@ -231,7 +257,7 @@ int imactl_audit_parse_line(const char *s, size_t n, imactl_audit_record *ret, i
 {
 	imactl_audit_record r;
 	size_t i, end, comm_at = 0;
-	int have_comm;
+	int have_comm, imad;
 	unsigned int t;
 
 	if (n > IMACTL_AUDIT_LINE_MAX)
@@ -251,6 +277,7 @@ int imactl_audit_parse_line(const char *s, size_t n, imactl_audit_record *ret, i
 	if (!t)
 		return 0;
 	r.type = t;
+	imad = r.source == IMACTL_AUDIT_SRC_IMAD;
 	have_comm = find(s, n, " comm=", i, &comm_at);
 
 	while (i < n) {
@@ -291,6 +318,33 @@ int imactl_audit_parse_line(const char *s, size_t n, imactl_audit_record *ret, i
 			i = stop;
 		}
 #define KEY(k) (key.n == sizeof(k) - 1 && memcmp(key.p, k, sizeof(k) - 1) == 0)
+		if (imad) {
+			/* the header's pid/uid/auid/ses/subj are imad's: the opener's are o*= */
+			if (val.n && val.p[val.n - 1] == '\'')
+				val.n--; /* the last field closes msg='...' */
+			if (KEY("pid") || KEY("uid") || KEY("auid") || KEY("ses") || KEY("subj") ||
+			    KEY("msg") || KEY("exe") || KEY("hostname") || KEY("addr") ||
+			    KEY("terminal"))
+				continue;
+			if (KEY("opid"))
+				key = (struct span){"pid", 3};
+			else if (KEY("ouid"))
+				key = (struct span){"uid", 3};
+			else if (KEY("oauid"))
+				key = (struct span){"auid", 4};
+			else if (KEY("oses"))
+				key = (struct span){"ses", 3};
+			else if (KEY("obj"))
+				key = (struct span){"subj", 4};
+			else if (KEY("res")) {
+				/* libaudit's res=success|failed for the kernel's res=1|0 */
+				if (val.n == 7 && memcmp(val.p, "success", 7) == 0)
+					r.res = 1;
+				else if (val.n == 6 && memcmp(val.p, "failed", 6) == 0)
+					r.res = 0;
+				continue;
+			}
+		}
 		if (KEY("pid"))
 			put(r.pid, sizeof(r.pid), val, quoted, 0);
 		else if (KEY("uid"))
@@ -321,7 +375,7 @@ int imactl_audit_parse_line(const char *s, size_t n, imactl_audit_record *ret, i
 			(void)parse_int(val, &r.res);
 		else if (KEY("errno"))
 			r.has_errno = parse_int(val, &r.err) == 0;
-		else if (t == 1807 && key.n) {
+		else if (t == 1807 && key.n && !imad) {
 			/* policy rule records: keep the rule's own fields */
 			size_t used = strlen(r.rule);
 			if (used + key.n + val.n + 2 < sizeof(r.rule))

@@ -32,6 +32,14 @@ enum imactl_audit_source {
 	IMACTL_AUDIT_SRC_AUDITD = 1,  /* "type=1800 msg=audit(...): ..." (audit.log, ausearch) */
 	IMACTL_AUDIT_SRC_KERNEL = 2,  /* "audit: type=1800 audit(...): ..." (dmesg, console) */
 	IMACTL_AUDIT_SRC_JOURNAL = 3, /* "audit[PID]: INTEGRITY_DATA ..." (journalctl) */
+	/*
+	 * imad's copy through the audit subsystem: "type=TRUSTED_APP (1121)
+	 * msg=audit(...): pid=IMAD ... msg='imad_type=INTEGRITY_DATA opid= ouid=
+	 * oauid= oses= obj= op= cause= ... res=failed'".  The record's pid, uid,
+	 * auid, ses and subj are the opener's (opid, ouid, oauid, oses, obj),
+	 * not imad's; res= is 0 for "failed", 1 for "success".
+	 */
+	IMACTL_AUDIT_SRC_IMAD = 4,
 };
 
 /* One record; strings are NUL-terminated, "" when the field is absent. */

@@ -206,12 +206,64 @@ static void test_every_cause(void **state)
 	assert_null(imactl_audit_type_name(1809));
 }
 
+/* imad's copy through the audit subsystem (docs/imad.8.md, Audit): the opener's fields */
+static void test_imad_records(void **state)
+{
+	(void)state;
+	assert_int_equal(
+		parse("type=1121 msg=audit(1764393600.123:456): pid=4242 uid=0 "
+		      "auid=4294967295 ses=4294967295 subj=unconfined "
+		      "msg='imad_type=INTEGRITY_DATA opid=1234 ouid=1000 oauid=1000 "
+		      "oses=3 obj=user_u:user_r:user_t:s0 op=appraise_data "
+		      "cause=missing-hash comm=\"cat\" name=\"/data/f\" dev=\"7:2\" ino=12 "
+		      "errno=0 exe=\"/usr/sbin/imad\" hostname=? addr=? terminal=? "
+		      "res=failed'"),
+		1);
+	assert_int_equal(rec.type, 1800);
+	assert_int_equal(rec.source, IMACTL_AUDIT_SRC_IMAD);
+	assert_string_equal(rec.stamp, "1764393600.123:456");
+	assert_string_equal(rec.pid, "1234");
+	assert_string_equal(rec.uid, "1000");
+	assert_string_equal(rec.auid, "1000");
+	assert_string_equal(rec.ses, "3");
+	assert_string_equal(rec.subj, "user_u:user_r:user_t:s0");
+	assert_string_equal(rec.op, "appraise_data");
+	assert_string_equal(rec.cause, "missing-hash");
+	assert_string_equal(rec.comm, "cat");
+	assert_string_equal(rec.name, "/data/f");
+	assert_string_equal(rec.dev, "7:2");
+	assert_string_equal(rec.ino, "12");
+	assert_int_equal(rec.res, 0);
+	assert_true(rec.has_errno);
+	/* ausearch -i: the type by name, a hex name (a quote in it), res=success */
+	assert_int_equal(parse("type=TRUSTED_APP msg=audit(11/29/2026 05:00:00.123:457) : pid=4242 "
+			       "uid=root auid=unset ses=unset subj=unconfined "
+			       "msg='imad_type=INTEGRITY_PCR opid=77 ouid=root oauid=alice oses=2 "
+			       "obj=unconfined op=invalid_pcr cause=open_writers comm=\"sh\" "
+			       "name=2F746D702F69742773 dev=\"7:2\" ino=9 errno=0 "
+			       "exe=/usr/sbin/imad hostname=? addr=? terminal=? res=success'"),
+			 1);
+	assert_int_equal(rec.type, 1804);
+	assert_string_equal(rec.pid, "77");
+	assert_string_equal(rec.auid, "alice");
+	assert_string_equal(rec.name, "/tmp/it's");
+	assert_string_equal(rec.cause, "open_writers");
+	assert_int_equal(rec.res, 1);
+	/* a TRUSTED_APP message that is not imad's is not an integrity record */
+	assert_int_equal(parse("type=1121 msg=audit(1.2:3): pid=1 uid=0 auid=0 ses=1 "
+			       "msg='op=something cause=else res=failed'"),
+			 0);
+	/* imad's INTEGRITY_DATA without op=/cause= is unusable, as the kernel's */
+	assert_int_equal(parse("type=1121 msg=audit(1.2:3): pid=1 uid=0 "
+			       "msg='imad_type=INTEGRITY_DATA opid=2 comm=\"x\" res=failed'"),
+			 -EBADMSG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kernel_dmesg),
-		cmocka_unit_test(test_shapes),
-		cmocka_unit_test(test_not_records),
+		cmocka_unit_test(test_kernel_dmesg), cmocka_unit_test(test_shapes),
+		cmocka_unit_test(test_imad_records), cmocka_unit_test(test_not_records),
 		cmocka_unit_test(test_every_cause),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
