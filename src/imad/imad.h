@@ -15,7 +15,7 @@
  *   audit.c    integrity records with the kernel's op/cause text; rate limit
  *   audit_netlink.c  the same records to the audit subsystem (libaudit; optional)
  *   violation.c open-writers/ToMToU: read-lease probe, /proc scan
- *   privs.c    capability drop and no_new_privs after setup (no seccomp filter yet)
+ *   privs.c    capability drop, no_new_privs and a seccomp deny list after setup
  */
 #ifndef IMAD_IMAD_H
 #define IMAD_IMAD_H
@@ -351,6 +351,13 @@ uint64_t imad_privs_keep(const struct imad *d);
 void imad_privs_describe(uint64_t keep, char *buf, size_t len);
 /* Drop every other capability (all sets), set no_new_privs; 0 or -errno. */
 int imad_privs_drop(const struct imad *d, char *err, size_t errlen);
+/*
+ * The seccomp deny list (privs.c), on every thread, after imad_privs_drop():
+ * 1 installed, 0 no filter for this architecture, or -errno.
+ */
+int imad_seccomp_install(char *err, size_t errlen);
+/* System calls in the deny list (0: none on this architecture). */
+unsigned int imad_seccomp_count(void);
 
 /* ---- fan.c ---- */
 int imad_fan_setup(struct imad *d, char *err, size_t errlen);

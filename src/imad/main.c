@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,6 +190,12 @@ static int check_config(struct imad *d)
 	printf("privileges: after setup keeps %s; drops every other capability (effective, "
 	       "permitted, inheritable, ambient and bounding sets); no_new_privs\n",
 	       buf);
+	if (imad_seccomp_count())
+		printf("seccomp: after setup, %u system calls imad never makes fail with EPERM "
+		       "(execve, ptrace, mount, modules, kexec, bpf ...), and any of another ABI\n",
+		       imad_seccomp_count());
+	else
+		printf("seccomp: no filter on this architecture\n");
 #ifdef IMAD_TEST_KNOBS
 	printf("test knobs: compiled in (debug build): IMAD_TEST_DELAY_MS=%u\n",
 	       imad_test_delay_ms());
@@ -361,6 +368,25 @@ static int run(struct imad *d)
 		imad_log(LOG_ERR, "dropping privileges: %s", err);
 		return 3;
 	}
+	r = imad_seccomp_install(err, sizeof(err));
+	if (r < 0) {
+		imad_log(LOG_ERR, "installing the seccomp filter: %s", err);
+		return 3;
+	}
+#ifdef IMAD_TEST_KNOBS
+	if (getenv("IMAD_TEST_SECCOMP")) {
+		/* a path that does not exist: ENOENT without the filter, EPERM with it */
+		char *const argv0[] = {(char *)"imad-seccomp-test", NULL};
+		int e;
+
+		execve("/nonexistent/imad-seccomp-test", argv0, NULL);
+		e = errno;
+		imad_log(LOG_WARNING, "test knob IMAD_TEST_SECCOMP: execve: %s", strerror(e));
+		e = unshare(0) < 0 ? errno : 0;
+		imad_log(LOG_WARNING, "test knob IMAD_TEST_SECCOMP: unshare: %s",
+			 e ? strerror(e) : "allowed");
+	}
+#endif
 	r = imad_fan_start(d);
 	if (r < 0) {
 		imad_log(LOG_ERR, "cannot start threads: %s", strerror(-r));

@@ -22,12 +22,26 @@
  *
  * Everything else leaves the effective, permitted, inheritable and bounding
  * sets (and the ambient set is cleared), and PR_SET_NO_NEW_PRIVS is set.
+ *
+ * Then a seccomp filter, on every thread (TSYNC): a deny list of system
+ * calls imad never makes, answered EPERM (not a kill: a library doing
+ * something unexpected fails one call instead of taking every waiting opener
+ * down with the daemon): running programs (execve, execveat), other
+ * processes' memory (ptrace, process_vm_*), mounts and namespaces, kernel
+ * code and state (modules, kexec, bpf, perf_event_open, reboot, swap,
+ * clocks, host names, iopl/ioperm, acct, userfaultfd).  System calls of
+ * another ABI (x32, i386 through int 0x80) are refused alike.  Found
+ * harmless by tests/e2e/imad.test, which runs every case under it.
  * Found by testing: tests/e2e/imad.test runs every case with this set.
  * Called from the main thread before the worker threads exist (capset()
  * changes the calling thread only; threads created later inherit it).
  */
 #include <errno.h>
+#include <linux/audit.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -116,4 +130,118 @@ int imad_privs_drop(const struct imad *d, char *err, size_t errlen)
 		return -errno;
 	}
 	return 0;
+}
+
+#if defined(__x86_64__)
+#define SECCOMP_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define SECCOMP_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+#ifdef SECCOMP_ARCH
+static const int denied_syscalls[] = {
+	SYS_execve,
+	SYS_execveat,
+	SYS_ptrace,
+	SYS_process_vm_readv,
+	SYS_process_vm_writev,
+	SYS_mount,
+	SYS_umount2,
+	SYS_pivot_root,
+	SYS_unshare,
+	SYS_setns,
+	SYS_init_module,
+	SYS_finit_module,
+	SYS_delete_module,
+	SYS_kexec_load,
+#ifdef SYS_kexec_file_load
+	SYS_kexec_file_load,
+#endif
+	SYS_bpf,
+	SYS_perf_event_open,
+	SYS_reboot,
+	SYS_swapon,
+	SYS_swapoff,
+	SYS_settimeofday,
+	SYS_clock_settime,
+	SYS_clock_adjtime,
+	SYS_adjtimex,
+	SYS_sethostname,
+	SYS_setdomainname,
+	SYS_acct,
+	SYS_userfaultfd,
+#ifdef SYS_iopl
+	SYS_iopl,
+#endif
+#ifdef SYS_ioperm
+	SYS_ioperm,
+#endif
+#ifdef SYS_open_tree
+	SYS_open_tree,
+	SYS_move_mount,
+	SYS_fsopen,
+	SYS_fsconfig,
+	SYS_fsmount,
+	SYS_fspick,
+#endif
+};
+#endif
+
+unsigned int imad_seccomp_count(void)
+{
+#ifdef SECCOMP_ARCH
+	return sizeof(denied_syscalls) / sizeof(denied_syscalls[0]);
+#else
+	return 0;
+#endif
+}
+
+int imad_seccomp_install(char *err, size_t errlen)
+{
+#ifdef SECCOMP_ARCH
+	enum { N = sizeof(denied_syscalls) / sizeof(denied_syscalls[0]) };
+	struct sock_filter f[N + 6];
+	struct sock_fprog prog;
+	unsigned int n = 0;
+	const unsigned int deny_at = N + 5; /* index of the RET ERRNO below */
+
+	/* the ABI first: another one's numbers mean other calls */
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					      offsetof(struct seccomp_data, arch));
+	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SECCOMP_ARCH, 0,
+					    (unsigned char)(deny_at - n - 1));
+	n++;
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					      offsetof(struct seccomp_data, nr));
+#if defined(__x86_64__)
+	/* x32 numbers share the x86_64 arch value, with bit 30 set */
+	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u,
+					    (unsigned char)(deny_at - n - 1), 0);
+	n++;
+#else
+	/* (the same layout as x86_64's: reload nr where it tests x32) */
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					      offsetof(struct seccomp_data, nr));
+#endif
+	for (unsigned int i = 0; i < N; i++) {
+		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+						    (unsigned int)denied_syscalls[i],
+						    (unsigned char)(deny_at - n - 1), 0);
+		n++;
+	}
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+					      SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA));
+	prog.len = (unsigned short)n;
+	prog.filter = f;
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog) != 0) {
+		snprintf(err, errlen, "seccomp: %s", strerror(errno));
+		return -errno;
+	}
+	return 1;
+#else
+	(void)err;
+	(void)errlen;
+	return 0; /* no filter for this architecture */
+#endif
 }
