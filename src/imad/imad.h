@@ -8,7 +8,7 @@
  *   fan.c      fanotify group, marks, reader thread, workers, deadlines
  *   decide.c   event -> policy access -> decision (fast path and slow path)
  *   appraise.c hash once, appraise security.ima, EVM, fix mode
- *   cache.c    (dev, ino, mtime, ctime, size)-keyed bounded LRU
+ *   cache.c    (dev, ino, mtime, ctime, size)-keyed bounded cache (CLOCK, hints)
  *   measure.c  measurement list (mlog writer) and software PCR
  *   reload.c   policy load: parse -> validate -> atomic swap
  *   notify.c   sd_notify datagrams (READY, WATCHDOG, STATUS, STOPPING)
