@@ -161,10 +161,12 @@ int imad_auditnl_send(const char *text, int res)
 		}
 		sender_started = 1;
 	}
-	if (q_count == QMAX || q_stop) {
+	if (q_stop || q_count == QMAX) {
+		int r = q_stop ? -ENOTCONN : -ENOBUFS; /* stopping; or auditd is behind */
+
 		pthread_mutex_unlock(&nl_lock);
 		free(copy);
-		return -ENOBUFS; /* auditd is behind: dropped here, kept in syslog */
+		return r; /* the record stays in syslog */
 	}
 	q[(q_head + q_count) % QMAX].text = copy;
 	q[(q_head + q_count) % QMAX].res = res;
