@@ -93,20 +93,13 @@ static int on_opt(void *ud, int id, const char *arg)
 		a->golden = arg;
 		break;
 	case AO_EXCLUDE:
-		if (a->nexcludes == MAX_EXCLUDES)
-			return EXIT_USAGE;
-		a->excludes[a->nexcludes++] = arg;
-		break;
+		return OPT_PUSH(a->prog, "exclude", a->excludes, a->nexcludes, arg);
 	case AO_PCRS:
-		if (a->npcrs == MAX_PCR_ARGS)
-			return EXIT_USAGE;
-		a->pcrs[a->npcrs++] = arg;
-		break;
+		return OPT_PUSH(a->prog, "pcrs", a->pcrs, a->npcrs, arg);
 	case AO_DIGEST_ALGO:
 	case AO_HASH_ALGO:
-		algo = imactl_hash_from_name(arg);
-		if (algo < 0 || !imactl_hash_tpm_alg(algo)) {
-			fprintf(stderr, "%s: '%s' is not a TPM hash\n", a->prog, arg);
+		algo = opt_tpm_hash(a->prog, arg, "a TPM hash");
+		if (algo < 0) {
 			return EXIT_USAGE;
 		}
 		if (id == AO_DIGEST_ALGO)
@@ -548,7 +541,7 @@ int cmd_attest(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+	if (is_help_word(argv[1])) {
 		usage(stdout);
 		return EXIT_OK;
 	}

@@ -152,26 +152,11 @@ static int on_opt(void *ud, int id, const char *arg)
 			c->keypath = arg;
 			break;
 		}
-		{
-			_cleanup_free_ char *copy = strdup(arg);
-			char *save = NULL;
-			for (char *t = strtok_r(copy, ",", &save); t;
-			     t = strtok_r(NULL, ",", &save)) {
-				if (c->nkeys == ELEMENTSOF(c->keys))
-					return EXIT_USAGE;
-				c->keys[c->nkeys++] = arg + (t - copy);
-			}
-			/* Terminate each piece in the original argv string. */
-			for (char *p = (char *)arg; *p; p++)
-				if (*p == ',')
-					*p = 0;
-		}
-		break;
+		/* split in place: argv strings are the process's own */
+		return opt_push_split(c->prog, "key", c->keys, &c->nkeys, ELEMENTSOF(c->keys),
+				      (char *)arg);
 	case O_KEYDIR:
-		if (c->nkeydirs == ELEMENTSOF(c->keydirs))
-			return EXIT_USAGE;
-		c->keydirs[c->nkeydirs++] = arg;
-		break;
+		return OPT_PUSH(c->prog, "keydir", c->keydirs, c->nkeydirs, arg);
 	case O_KEYID:
 		if (parse_keyid(arg, &c->keyid) < 0) {
 			fprintf(stderr, "%s: --keyid '%s' is not a 32-bit hex value\n", c->prog,
@@ -197,10 +182,7 @@ static int on_opt(void *ud, int id, const char *arg)
 		break;
 	}
 	case O_PROVIDER:
-		if (c->nproviders == ELEMENTSOF(c->providers))
-			return EXIT_USAGE;
-		c->providers[c->nproviders++] = arg;
-		break;
+		return OPT_PUSH(c->prog, "provider", c->providers, c->nproviders, arg);
 	case O_RECURSIVE:
 		c->walk.recursive = 1;
 		break;

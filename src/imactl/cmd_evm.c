@@ -177,15 +177,9 @@ static int on_opt(void *ud, int id, const char *arg)
 		e->hmackey_fd = (int)v;
 		break;
 	case E_KEY:
-		if (e->nkeys == ELEMENTSOF(e->keys))
-			return EXIT_USAGE;
-		e->keys[e->nkeys++] = arg;
-		break;
+		return OPT_PUSH(e->prog, "key", e->keys, e->nkeys, arg);
 	case E_KEYDIR:
-		if (e->nkeydirs == ELEMENTSOF(e->keydirs))
-			return EXIT_USAGE;
-		e->keydirs[e->nkeydirs++] = arg;
-		break;
+		return OPT_PUSH(e->prog, "keydir", e->keydirs, e->nkeydirs, arg);
 	case E_KEYID:
 		if (parse_keyid(arg, &e->keyid) < 0) {
 			fprintf(stderr, "%s: --keyid '%s' is not a 32-bit hex value\n", e->prog,

@@ -90,12 +90,7 @@ static int on_opt(void *ud, int id, const char *arg)
 		a->jobs = (int)v;
 		break;
 	case GO_EXCLUDE:
-		if (a->nexcludes == MAX_EXCLUDES) {
-			fprintf(stderr, "%s: too many --exclude\n", a->prog);
-			return EXIT_USAGE;
-		}
-		a->excludes[a->nexcludes++] = arg;
-		break;
+		return OPT_PUSH(a->prog, "exclude", a->excludes, a->nexcludes, arg);
 	case GO_JSON:
 		a->json = true;
 		break;
@@ -444,7 +439,7 @@ int cmd_golden(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+	if (is_help_word(argv[1])) {
 		usage(stdout);
 		return EXIT_OK;
 	}

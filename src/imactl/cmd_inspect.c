@@ -79,12 +79,7 @@ static int on_opt(void *ud, int id, const char *arg)
 		c->k.hmackey_path = arg;
 		break;
 	case I_VALUE:
-		if (c->nvalues == ELEMENTSOF(c->values)) {
-			fprintf(stderr, "%s: too many --value\n", c->prog);
-			return EXIT_USAGE;
-		}
-		c->values[c->nvalues++] = arg;
-		break;
+		return OPT_PUSH(c->prog, "value", c->values, c->nvalues, arg);
 	case I_UUID:
 		if (imactl_uuid_parse(arg, c->uuid) < 0) {
 			fprintf(stderr, "%s: --uuid '%s' is not a UUID\n", c->prog, arg);

@@ -77,12 +77,7 @@ static int on_opt(void *ud, int id, const char *arg)
 		a->json = true;
 		break;
 	case LO_PCRS:
-		if (a->npcrs == MAX_PCR_ARGS) {
-			fprintf(stderr, "%s: too many --pcrs\n", a->prog);
-			return EXIT_USAGE;
-		}
-		a->pcrs[a->npcrs++] = arg;
-		break;
+		return OPT_PUSH(a->prog, "pcrs", a->pcrs, a->npcrs, arg);
 	case LO_SYSFS:
 		a->sysfs = arg ? arg : TPM_SYSFS;
 		break;
@@ -98,26 +93,18 @@ static int on_opt(void *ud, int id, const char *arg)
 		break;
 	case LO_BANK:
 	case LO_DIGEST_ALGO:
-		algo = imactl_hash_from_name(arg);
-		if (algo < 0 || !imactl_hash_tpm_alg(algo)) {
-			fprintf(stderr, "%s: '%s' is not a TPM PCR bank\n", a->prog, arg);
+		algo = opt_tpm_hash(a->prog, arg, "a TPM PCR bank");
+		if (algo < 0)
 			return EXIT_USAGE;
-		}
 		if (id == LO_DIGEST_ALGO)
 			a->digest_algo = algo;
 		else if (add_bank(a->banks, &a->nbanks, algo) < 0)
 			return EXIT_USAGE;
 		break;
 	case LO_KEY:
-		if (a->nkeys == MAX_KEYS)
-			return EXIT_USAGE;
-		a->keys[a->nkeys++] = arg;
-		break;
+		return OPT_PUSH(a->prog, "key", a->keys, a->nkeys, arg);
 	case LO_KEYDIR:
-		if (a->nkeydirs == MAX_KEYS)
-			return EXIT_USAGE;
-		a->keydirs[a->nkeydirs++] = arg;
-		break;
+		return OPT_PUSH(a->prog, "keydir", a->keydirs, a->nkeydirs, arg);
 	case LO_IGNORE_VIOLATIONS:
 		a->ignore_violations = true;
 		break;
@@ -585,7 +572,7 @@ int cmd_log(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+	if (is_help_word(argv[1])) {
 		usage(stdout);
 		return EXIT_OK;
 	}

@@ -17,6 +17,7 @@
 
 #include "commands.h"
 #include "imactl/policy.h"
+#include "common.h"
 #include "opts.h"
 #include "util/cleanup.h"
 
@@ -1133,7 +1134,7 @@ int cmd_policy(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+	if (is_help_word(argv[1])) {
 		usage(stdout);
 		return EXIT_OK;
 	}

@@ -10,6 +10,7 @@
 #include <openssl/crypto.h>
 
 #include "common.h"
+#include "opts.h"
 #include "util/cleanup.h"
 #include "util/hex.h"
 
@@ -339,4 +340,42 @@ void bulk_report(struct bulk *b, const struct report_opts *o, const char *path, 
 		printf("%s: %s%s%s\n", path, status, detail ? " " : "", detail ? detail : "");
 	}
 	bulk_unlock(b);
+}
+
+int opt_push(const char *prog, const char *opt, const char **list, size_t *n, size_t max,
+	     const char *arg)
+{
+	if (*n >= max) {
+		fprintf(stderr, "%s: too many --%s (at most %zu)\n", prog, opt, max);
+		return EXIT_USAGE;
+	}
+	list[(*n)++] = arg;
+	return 0;
+}
+
+int opt_push_split(const char *prog, const char *opt, const char **list, size_t *n, size_t max,
+		   char *arg)
+{
+	char *save = NULL;
+
+	for (char *t = strtok_r(arg, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		if (opt_push(prog, opt, list, n, max, t) != 0)
+			return EXIT_USAGE;
+	return 0;
+}
+
+int opt_tpm_hash(const char *prog, const char *arg, const char *what)
+{
+	int algo = imactl_hash_from_name(arg);
+
+	if (algo < 0 || !imactl_hash_tpm_alg(algo)) {
+		fprintf(stderr, "%s: '%s' is not %s\n", prog, arg, what);
+		return -1;
+	}
+	return algo;
+}
+
+bool is_help_word(const char *s)
+{
+	return !strcmp(s, "-h") || !strcmp(s, "--help") || !strcmp(s, "help");
 }

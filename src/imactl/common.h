@@ -10,6 +10,7 @@
 #include <pthread.h>
 
 #include "imactl/imactl.h"
+#include "util/cleanup.h"
 
 /* Where a passphrase may come from, tried in this order; the prompt last. */
 struct pass_opts {
@@ -24,6 +25,23 @@ struct pass_opts {
 
 /* imactl_pass_cb implementation over struct pass_opts. */
 int pass_callback(char *buf, size_t cap, void *userdata);
+
+/*
+ * Append @arg to an option's bounded list (@list holds @max): 0, or
+ * EXIT_USAGE after "PROG: too many --OPT (at most MAX)" on stderr.
+ */
+int opt_push(const char *prog, const char *opt, const char **list, size_t *n, size_t max,
+	     const char *arg);
+#define OPT_PUSH(prog, opt, arr, n, arg) opt_push(prog, opt, arr, &(n), ELEMENTSOF(arr), arg)
+/* The same for a comma-separated @arg, split in place ("--key a.pem,b.pem"). */
+int opt_push_split(const char *prog, const char *opt, const char **list, size_t *n, size_t max,
+		   char *arg);
+
+/* @arg as a hash the TPM has a bank for: its id, or -1 after "PROG: 'ARG' is not WHAT". */
+int opt_tpm_hash(const char *prog, const char *arg, const char *what);
+
+/* "-h", "--help" or "help": a sub-command dispatcher's own usage. */
+bool is_help_word(const char *s);
 
 /* Print "prog: msg" for a diag to stderr (file position when known). */
 void print_diag(const char *prog, const char *what, const imactl_diag *d, int r);

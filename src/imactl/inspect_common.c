@@ -10,26 +10,12 @@
 
 int keyopts_add_keys(struct keyopts *k, const char *prog, char *arg)
 {
-	char *save = NULL;
-
-	for (char *t = strtok_r(arg, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (k->nkeys == ELEMENTSOF(k->keys)) {
-			fprintf(stderr, "%s: too many keys\n", prog);
-			return EXIT_USAGE;
-		}
-		k->keys[k->nkeys++] = t;
-	}
-	return 0;
+	return opt_push_split(prog, "key", k->keys, &k->nkeys, ELEMENTSOF(k->keys), arg);
 }
 
 int keyopts_add_dir(struct keyopts *k, const char *prog, const char *dir)
 {
-	if (k->nkeydirs == ELEMENTSOF(k->keydirs)) {
-		fprintf(stderr, "%s: too many --keydir\n", prog);
-		return EXIT_USAGE;
-	}
-	k->keydirs[k->nkeydirs++] = dir;
-	return 0;
+	return OPT_PUSH(prog, "keydir", k->keydirs, k->nkeydirs, dir);
 }
 
 int keyopts_load(struct keyopts *k, imactl_ctx *ctx, const char *prog)
