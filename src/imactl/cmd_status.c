@@ -20,26 +20,16 @@
 #include "commands.h"
 #include "common.h"
 #include "opts.h"
+#include "status_file.h"
 #include "util/cleanup.h"
 
 #define STATUS_DEFAULT_DIR "/run/imad"
-#define STATUS_MAX_KEYS	   96
 
 enum { SO_JSON = 1, SO_RUNDIR };
 
 struct sargs {
 	bool json;
 	const char *dir;
-};
-
-struct kv {
-	char *k, *v;
-};
-
-struct status {
-	struct kv kv[STATUS_MAX_KEYS];
-	size_t n;
-	char *text;
 };
 
 static int on_opt(void *ud, int id, const char *arg)
@@ -62,10 +52,7 @@ static const struct opt_spec status_opts[] = {
 
 static const char *get(const struct status *s, const char *key)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->kv[i].k, key) == 0)
-			return s->kv[i].v;
-	return NULL;
+	return status_get(s, key);
 }
 
 static const char *getd(const struct status *s, const char *key)
@@ -73,32 +60,6 @@ static const char *getd(const struct status *s, const char *key)
 	const char *v = get(s, key);
 
 	return v ? v : "-";
-}
-
-/* Split the file into KEY: VALUE pairs in place. */
-static int parse_status(struct status *s, char *text)
-{
-	char *save = NULL;
-
-	s->text = text;
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *colon = strstr(line, ": ");
-
-		if (!colon) {
-			if (line[strlen(line) - 1] != ':')
-				return -EBADMSG;
-			line[strlen(line) - 1] = '\0';
-			colon = line + strlen(line);
-		} else {
-			*colon = '\0';
-			colon += 2;
-		}
-		if (s->n == STATUS_MAX_KEYS)
-			return -EMSGSIZE;
-		s->kv[s->n].k = line;
-		s->kv[s->n++].v = colon;
-	}
-	return get(s, "state") && get(s, "pid") ? 0 : -EBADMSG;
 }
 
 /* The pid is alive and is imad (its comm, when /proc says). */
@@ -148,7 +109,7 @@ static void print_json(const struct status *s, const char *dir)
 	printf("{\"running\":true,\"runtime_dir\":");
 	json_str(stdout, dir);
 	for (size_t i = 0; i < s->n; i++) {
-		const struct kv *kv = &s->kv[i];
+		const struct status_kv *kv = &s->kv[i];
 
 		if (strcmp(kv->k, "unenforced_hooks") == 0) {
 			hooks = kv->v;
@@ -237,7 +198,7 @@ int cmd_status(int argc, char **argv)
 	text = calloc(1, 65536);
 	len = text ? (long)fread(text, 1, 65535, f) : -1;
 	fclose(f);
-	if (len <= 0 || parse_status(&s, text) < 0) {
+	if (len <= 0 || status_parse(&s, text) < 0) {
 		fprintf(stderr, "imactl status: '%s' is not an imad status file\n", path);
 		return EXIT_OPER;
 	}
