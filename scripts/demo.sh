@@ -17,7 +17,12 @@ if [ "$(id -u)" != 0 ]; then
 	attr=user.ima
 fi
 
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# headings in bold on a terminal only (no escape codes in a log or a pipe)
+if [ -t 1 ]; then
+	say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+else
+	say() { printf '\n== %s\n' "$*"; }
+fi
 run() { printf '$ %s\n' "$*"; "$@"; }
 
 say "1. A throwaway RSA-2048 signing key and its certificate (SKID = key id)"
