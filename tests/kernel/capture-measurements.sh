@@ -156,6 +156,7 @@ capture() {
 		mkdir -p "$w/tpm" "$w/root/bin" "$w/root/etc"
 		R=$w/root
 		install -m 0755 "$KT_DIR/guest-init-measure.sh" "$R/init"
+		install -m 0644 "$KT_DIR/guest-lib.sh" "$R/guest-lib.sh"
 		cp "$BUSYBOX" "$R/bin/busybox"
 		kt_copy_bin "$(command -v keyctl)" "$R" /usr/bin/keyctl
 		# Only modules (6.12 builds virtio_pci in); 6.12's are .ko.xz: unpack them

@@ -10,29 +10,11 @@
 # writes them as a tar stream to the second disk (/dev/vdb).
 # Progress goes to the serial console as "IMAKT ..." lines.
 
-/bin/busybox mkdir -p /proc /sys /dev /tmp /mnt /out /sbin /usr/bin /usr/sbin
-/bin/busybox --install -s /bin
-export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-mount -t devtmpfs devtmpfs /dev
-exec </dev/console >/dev/console 2>&1
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t securityfs securityfs /sys/kernel/security
+. /guest-lib.sh
+kt_boot_guest /out
 mount -t tmpfs -o size=32m tmpfs /out
-
-say() { echo "IMAKT $*"; }
-finish() {
-	say "DONE"
-	sync
-	poweroff -f
-	sleep 10
-}
 S=/sys/kernel/security/ima
-
-say "BOOT $(uname -r) $(cat /proc/cmdline)"
-while read -r m; do
-	insmod "/lib/modules/$m" || say "ERROR insmod $m"
-done </modules.list
+kt_insmod_all
 
 for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
 	[ -b /dev/vda ] && [ -b /dev/vdb ] && break

@@ -4,22 +4,10 @@
 #   /probe.lines   "ID MODE HEX" lines for /bin/policy-probe (see policy-probe.c)
 # Results go to the serial console as "IMAKT ..." lines; the host judges.
 
-/bin/busybox mkdir -p /proc /sys /dev /tmp /sbin /usr/bin /usr/sbin
-/bin/busybox --install -s /bin
-export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-mount -t devtmpfs devtmpfs /dev
-exec </dev/console >/dev/console 2>&1
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t securityfs securityfs /sys/kernel/security
-
-say() { echo "IMAKT $*"; }
-say "BOOT $(uname -r) $(cat /proc/cmdline)"
+. /guest-lib.sh
+kt_boot_guest
 say "LSM $(cat /sys/kernel/security/lsm 2>/dev/null)"
-while read -r m; do
-	[ -n "$m" ] || continue
-	insmod "/lib/modules/$m" || say "ERROR insmod $m"
-done </modules.list
+kt_insmod_all
 P=/sys/kernel/security/ima/policy
 if [ -e $P ]; then say "POLICYFILE present-before"; else say "POLICYFILE absent-before"; fi
 echo 0 >/proc/sys/kernel/printk_ratelimit
@@ -32,7 +20,4 @@ say "PROBE-TIME $t0 $t1"
 
 if [ -e $P ]; then say "POLICYFILE present-after"; else say "POLICYFILE absent-after"; fi
 say "UPDATES failed=$(dmesg | grep -c 'policy update failed') completed=$(dmesg | grep -c 'policy update completed')"
-say "DONE"
-sync
-poweroff -f
-sleep 10
+finish

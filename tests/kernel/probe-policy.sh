@@ -193,6 +193,7 @@ probe_kernel() {
 	R=$kw/initramfs
 	mkdir -p "$R/bin"
 	install -m 0755 "$KT_DIR/guest-policy-init.sh" "$R/init"
+	install -m 0644 "$KT_DIR/guest-lib.sh" "$R/guest-lib.sh"
 	cp "$BUSYBOX" "$R/bin/busybox"
 	kt_copy_bin "$PROBE" "$R" /bin/policy-probe
 	mods=()

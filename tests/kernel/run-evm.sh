@@ -243,6 +243,7 @@ umount "$MNT" || kt_die "umount $MNT failed"
 R=$WORK/initramfs
 mkdir -p "$R/bin" "$R/keys"
 install -m 0755 "$KT_DIR/guest-init-evm.sh" "$R/init"
+install -m 0644 "$KT_DIR/guest-lib.sh" "$R/guest-lib.sh"
 cp "$BUSYBOX" "$R/bin/busybox"
 kt_copy_bin "$EVMCTL" "$R" /usr/bin/evmctl
 kt_copy_bin "$(command -v keyctl)" "$R" /usr/bin/keyctl
