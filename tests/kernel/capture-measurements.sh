@@ -37,35 +37,17 @@ EVMCTL=${EVMCTL:-/usr/bin/evmctl}
 OUT=${KT_CAPTURE_OUT:-$KT_DIR/../data}
 OUT=$(cd "$OUT" && pwd) || kt_die "no output root"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/imactl-capture.XXXXXX") || kt_die "mktemp failed"
+kt_workdir imactl-capture
 SWTPM_PID=
-# shellcheck disable=SC2317 # invoked by the EXIT trap
-cleanup() {
-	local rc=$?
+# shellcheck disable=SC2317 # invoked by kt_cleanup
+kt_cleanup_hook() {
 	[ -n "$SWTPM_PID" ] && kill "$SWTPM_PID" 2>/dev/null
-	if { [ "$rc" -eq 0 ] || [ "$rc" -eq 77 ]; } && [ -z "${KT_KEEP:-}" ]; then
-		rm -rf "$WORK"
-	else
-		kt_log "work directory kept: $WORK"
-	fi
+	return 0
 }
-trap cleanup EXIT
 
 # --- signing key and the files the guest reads/executes ----------------------
 mkdir -p "$WORK/keys"
-cat >"$WORK/keys/x509.cnf" <<'EOF'
-[req]
-distinguished_name = dn
-prompt = no
-x509_extensions = ext
-[dn]
-CN = imactl measurement capture key
-[ext]
-basicConstraints = critical,CA:FALSE
-keyUsage = digitalSignature
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-EOF
+kt_x509_cnf "$WORK/keys/x509.cnf" "imactl measurement capture key"
 openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -config "$WORK/keys/x509.cnf" \
 	-keyout "$WORK/keys/ima.pem" -out "$WORK/keys/ima.crt" 2>/dev/null || kt_die "openssl req failed"
 openssl x509 -in "$WORK/keys/ima.crt" -outform DER -out "$WORK/keys/ima-cert.der" ||
@@ -155,9 +137,7 @@ capture() {
 		kt_fetch_kernel
 		mkdir -p "$w/tpm" "$w/root/bin" "$w/root/etc"
 		R=$w/root
-		install -m 0755 "$KT_DIR/guest-init-measure.sh" "$R/init"
-		install -m 0644 "$KT_DIR/guest-lib.sh" "$R/guest-lib.sh"
-		cp "$BUSYBOX" "$R/bin/busybox"
+		kt_initramfs_base "$R" guest-init-measure.sh
 		kt_copy_bin "$(command -v keyctl)" "$R" /usr/bin/keyctl
 		# Only modules (6.12 builds virtio_pci in); 6.12's are .ko.xz: unpack them
 		# for busybox insmod.
@@ -175,7 +155,7 @@ capture() {
 		printf '%s\n' "$POLICY" >"$R/policy"
 		printf 'root:x:0:0::/:/bin/sh\nimakt:x:1000:1000::/:/bin/sh\n' >"$R/etc/passwd"
 		printf 'root:x:0:\nimakt:x:1000:\n' >"$R/etc/group"
-		(cd "$R" && find . | cpio -o -H newc --quiet) >"$w/initramfs.cpio" || kt_die "cpio failed"
+		kt_pack_initramfs "$R" "$w/initramfs.cpio"
 		truncate -s 8M "$w/out.img"
 
 		swtpm_setup --tpm2 --tpmstate "$w/tpm" --pcr-banks "$banks" --overwrite \

@@ -203,3 +203,64 @@ kt_xattr_ok() {
 	rm -f "$f"
 	return $rc
 }
+
+# kt_workdir PREFIX: a fresh $WORK, removed at exit after a pass or a skip
+# (kept, and said, after a failure or with KT_KEEP set). A script's own
+# kt_cleanup_hook, when defined, runs first (unmounts, stray daemons).
+kt_workdir() {
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX") || kt_die "mktemp failed"
+	trap kt_cleanup EXIT
+}
+# shellcheck disable=SC2317 # invoked by the EXIT trap
+kt_cleanup() {
+	local rc=$?
+	if declare -F kt_cleanup_hook >/dev/null; then kt_cleanup_hook; fi
+	if { [ "$rc" -eq 0 ] || [ "$rc" -eq 77 ]; } && [ -z "${KT_KEEP:-}" ]; then
+		rm -rf "$WORK"
+	else
+		kt_log "work directory kept: $WORK (a console.log, when a guest booted)"
+	fi
+}
+
+# Verdicts: PASS/FAIL lines, counted in $pass and $fail.
+pass=0
+fail=0
+ok() {
+	echo "PASS $*"
+	pass=$((pass + 1))
+}
+bad() {
+	echo "FAIL $*"
+	fail=$((fail + 1))
+}
+
+# kt_x509_cnf FILE CN: an openssl req config for an IMA signing certificate
+# (digitalSignature, subject and authority key ids: what the kernel's keyring wants).
+kt_x509_cnf() {
+	cat >"$1" <<CNF
+[req]
+distinguished_name = dn
+prompt = no
+x509_extensions = ext
+[dn]
+CN = $2
+[ext]
+basicConstraints = critical,CA:FALSE
+keyUsage = digitalSignature
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+CNF
+}
+
+# kt_initramfs_base ROOT INIT: ROOT/init (INIT), the guest library and busybox.
+kt_initramfs_base() {
+	mkdir -p "$1/bin" "$1/keys"
+	install -m 0755 "$KT_DIR/$2" "$1/init"
+	install -m 0644 "$KT_DIR/guest-lib.sh" "$1/guest-lib.sh"
+	cp "$BUSYBOX" "$1/bin/busybox"
+}
+
+# kt_pack_initramfs ROOT OUT: ROOT as a newc cpio archive.
+kt_pack_initramfs() {
+	(cd "$1" && find . | cpio -o -H newc --quiet) >"$2" || kt_die "cpio failed"
+}

@@ -44,28 +44,7 @@ PROBE=${KT_POLICY_PROBE:-}
 	kt_die "set KT_POLICY_TABLE_DUMP and KT_POLICY_PROBE (meson test -C BUILD --suite kernel kernel-policy sets them)"
 DATA=$KT_DIR/../data/policy
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/imactl-policy.XXXXXX") || kt_die "mktemp failed"
-# shellcheck disable=SC2317 # invoked by the EXIT trap
-cleanup() {
-	local rc=$?
-	if { [ "$rc" -eq 0 ] || [ "$rc" -eq 77 ]; } && [ -z "${KT_KEEP:-}" ]; then
-		rm -rf "$WORK"
-	else
-		kt_log "work directory kept: $WORK"
-	fi
-}
-trap cleanup EXIT
-
-pass=0
-fail=0
-ok() {
-	echo "PASS $*"
-	pass=$((pass + 1))
-}
-bad() {
-	echo "FAIL $*"
-	fail=$((fail + 1))
-}
+kt_workdir imactl-policy
 
 # --- the table (read-only, from the compiled unit test) ----------------------
 # Tab-separated from here on: "ROW ACCEPT FLAGS HEX ESCAPED" (ESCAPED keeps its blanks).
@@ -191,10 +170,7 @@ probe_kernel() {
 	# Initramfs: busybox, the probe, and the hash modules appraise_algos= may
 	# ask for (a full system would modprobe them on demand: crypto_has_alg()).
 	R=$kw/initramfs
-	mkdir -p "$R/bin"
-	install -m 0755 "$KT_DIR/guest-policy-init.sh" "$R/init"
-	install -m 0644 "$KT_DIR/guest-lib.sh" "$R/guest-lib.sh"
-	cp "$BUSYBOX" "$R/bin/busybox"
+	kt_initramfs_base "$R" guest-policy-init.sh
 	kt_copy_bin "$PROBE" "$R" /bin/policy-probe
 	mods=()
 	for m in sha512_generic sha3_generic streebog_generic wp512 rmd160 sm3_generic md4 \
@@ -209,7 +185,7 @@ probe_kernel() {
 		: >"$R/modules.list"
 	fi
 	cp "$kw/probe.lines" "$R/probe.lines"
-	(cd "$R" && find . | cpio -o -H newc --quiet) >"$kw/initramfs.cpio" || kt_die "cpio failed"
+	kt_pack_initramfs "$R" "$kw/initramfs.cpio"
 
 	# Debian's default LSMs (no lsm=): the verdict of LSM-label rules depends on them.
 	APPEND="console=ttyS0 panic=-1 oops=panic rdinit=/init quiet loglevel=3 log_buf_len=8M"

@@ -21,17 +21,7 @@ kt_need openssl mkfs.ext4 cpio busybox keyctl getfattr setfattr modprobe depmod 
 BUSYBOX=$(command -v busybox)
 ldd "$BUSYBOX" >/dev/null 2>&1 && kt_die "$BUSYBOX is not static (install busybox-static)"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/imactl-kernel.XXXXXX") || kt_die "mktemp failed"
-# shellcheck disable=SC2317 # invoked by the EXIT trap
-cleanup() {
-	local rc=$?
-	if { [ "$rc" -eq 0 ] || [ "$rc" -eq 77 ]; } && [ -z "${KT_KEEP:-}" ]; then
-		rm -rf "$WORK"
-	else
-		kt_log "work directory kept: $WORK (console log: $WORK/console.log)"
-	fi
-}
-trap cleanup EXIT
+kt_workdir imactl-kernel
 
 # --- the evmctl under test -------------------------------------------------
 if [ -z "${EVMCTL:-}" ] && [ -n "${IMACTL:-}" ]; then
@@ -57,19 +47,7 @@ kt_fetch_kernel
 
 # --- keys: a trusted one (imported in the guest) and a foreign one ------------
 mkdir -p "$WORK/keys"
-cat >"$WORK/keys/x509.cnf" <<'EOF'
-[req]
-distinguished_name = dn
-prompt = no
-x509_extensions = ext
-[dn]
-CN = imactl kernel test key
-[ext]
-basicConstraints = critical,CA:FALSE
-keyUsage = digitalSignature
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-EOF
+kt_x509_cnf "$WORK/keys/x509.cnf" "imactl kernel test key"
 for k in trusted foreign; do
 	openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 2 \
 		-config "$WORK/keys/x509.cnf" -subj "/CN=imactl kernel test $k" \
@@ -188,10 +166,7 @@ done
 
 # --- initramfs ---------------------------------------------------------------
 R=$WORK/initramfs
-mkdir -p "$R/bin" "$R/keys"
-install -m 0755 "$KT_DIR/guest-init.sh" "$R/init"
-install -m 0644 "$KT_DIR/guest-lib.sh" "$R/guest-lib.sh"
-cp "$BUSYBOX" "$R/bin/busybox"
+kt_initramfs_base "$R" guest-init.sh
 kt_copy_bin "$EVMCTL" "$R" /usr/bin/evmctl
 kt_copy_bin "$(command -v keyctl)" "$R" /usr/bin/keyctl
 kt_copy_bin "$(command -v getfattr)" "$R" /usr/bin/getfattr
@@ -208,8 +183,7 @@ cat >"$R/policy" <<EOF
 appraise fsuuid=$UUID_B appraise_type=imasig
 appraise fsuuid=$UUID_A
 EOF
-(cd "$R" && find . | cpio -o -H newc --quiet) >"$WORK/initramfs.cpio" ||
-	kt_die "cpio failed"
+kt_pack_initramfs "$R" "$WORK/initramfs.cpio"
 
 # --- boot --------------------------------------------------------------------
 APPEND="console=ttyS0 panic=-1 oops=panic rdinit=/init quiet loglevel=3"
@@ -226,16 +200,6 @@ kt_log "qemu exited rc=$qrc after $((TE - TB)) s"
 # --- judge -------------------------------------------------------------------
 tr -d '\r' <"$WORK/console.log" >"$WORK/console.txt"
 LOG=$WORK/console.txt
-pass=0
-fail=0
-ok() {
-	echo "PASS $*"
-	pass=$((pass + 1))
-}
-bad() {
-	echo "FAIL $*"
-	fail=$((fail + 1))
-}
 if [ "$fail_prep" -eq 0 ]; then
 	ok "signer: every ima_hash/ima_sign succeeded"
 else

@@ -33,20 +33,14 @@ ldd "$BUSYBOX" >/dev/null 2>&1 && kt_die "$BUSYBOX is not static (install busybo
 [ -n "${IMACTL:-}" ] && [ -x "$IMACTL" ] || kt_die "set IMACTL to our imactl binary"
 IMACTL=$(readlink -f "$IMACTL")
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/imactl-kernel-evm.XXXXXX") || kt_die "mktemp failed"
+kt_workdir imactl-kernel-evm
 MNT=$WORK/mnt
-# shellcheck disable=SC2317 # invoked by the EXIT trap
-cleanup() {
-	local rc=$?
+# shellcheck disable=SC2317 # invoked by kt_cleanup
+kt_cleanup_hook() {
 	mountpoint -q "$MNT" 2>/dev/null && umount "$MNT"
 	[ -n "${STAGE_MOUNTED:-}" ] && umount "$WORK/stage" 2>/dev/null
-	if { [ "$rc" -eq 0 ] || [ "$rc" -eq 77 ]; } && [ -z "${KT_KEEP:-}" ]; then
-		rm -rf "$WORK"
-	else
-		kt_log "work directory kept: $WORK (console log: $WORK/console.log)"
-	fi
+	return 0
 }
-trap cleanup EXIT
 
 ln -s "$IMACTL" "$WORK/evmctl"
 EVMCTL=$WORK/evmctl
@@ -54,33 +48,11 @@ kt_log "imactl under test: $IMACTL"
 
 kt_fetch_kernel
 
-pass=0
-fail=0
-ok() {
-	echo "PASS $*"
-	pass=$((pass + 1))
-}
-bad() {
-	echo "FAIL $*"
-	fail=$((fail + 1))
-}
 
 # --- keys ----------------------------------------------------------------------
 K=$WORK/keys
 mkdir -p "$K"
-cat >"$K/x509.cnf" <<'EOF'
-[req]
-distinguished_name = dn
-prompt = no
-x509_extensions = ext
-[dn]
-CN = imactl kernel evm test key
-[ext]
-basicConstraints = critical,CA:FALSE
-keyUsage = digitalSignature
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-EOF
+kt_x509_cnf "$K/x509.cnf" "imactl kernel evm test key"
 openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 2 -config "$K/x509.cnf" \
 	-keyout "$K/trusted.pem" -out "$K/trusted.crt" 2>/dev/null || kt_die "openssl req failed"
 openssl x509 -in "$K/trusted.crt" -outform DER -out "$K/trusted.der" || kt_die "openssl x509 failed"
@@ -241,10 +213,7 @@ umount "$MNT" || kt_die "umount $MNT failed"
 
 # --- initramfs ---------------------------------------------------------------
 R=$WORK/initramfs
-mkdir -p "$R/bin" "$R/keys"
-install -m 0755 "$KT_DIR/guest-init-evm.sh" "$R/init"
-install -m 0644 "$KT_DIR/guest-lib.sh" "$R/guest-lib.sh"
-cp "$BUSYBOX" "$R/bin/busybox"
+kt_initramfs_base "$R" guest-init-evm.sh
 kt_copy_bin "$EVMCTL" "$R" /usr/bin/evmctl
 kt_copy_bin "$(command -v keyctl)" "$R" /usr/bin/keyctl
 kt_copy_bin "$(command -v getfattr)" "$R" /usr/bin/getfattr
@@ -257,7 +226,7 @@ CERTS=/keys/trusted.der
 EVM_BITS=3
 EOF
 echo "appraise fsuuid=$UUID" >"$R/policy"
-(cd "$R" && find . | cpio -o -H newc --quiet) >"$WORK/initramfs.cpio" || kt_die "cpio failed"
+kt_pack_initramfs "$R" "$WORK/initramfs.cpio"
 
 # --- boot --------------------------------------------------------------------
 APPEND="console=ttyS0 panic=-1 oops=panic rdinit=/init quiet loglevel=3"
