@@ -195,3 +195,19 @@ int imactl_hash_fd_size(imactl_ctx *ctx, int algo, int fd, int64_t size, uint8_t
 		return diag_fail_ossl(reterr, -ENOMEM, "digest final failed");
 	return 0;
 }
+
+int hash_algo_for_len(size_t n)
+{
+	switch (n) {
+	case 20:
+		return IMACTL_HASH_SHA1;
+	case 32:
+		return IMACTL_HASH_SHA256;
+	case 48:
+		return IMACTL_HASH_SHA384;
+	case 64:
+		return IMACTL_HASH_SHA512;
+	default:
+		return -1;
+	}
+}

@@ -17,4 +17,11 @@ struct hash_info {
 
 extern const struct hash_info hash_table[IMACTL_HASH__MAX];
 
+/*
+ * The SHA-family algorithm a bare digest of @n bytes is taken for where a
+ * format names none (PCR files, the kernel's d-ng digests without "algo:"):
+ * sha1, sha256, sha384, sha512; -1 otherwise.
+ */
+int hash_algo_for_len(size_t n);
+
 #endif

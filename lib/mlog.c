@@ -15,6 +15,7 @@
 
 #include "ctx.h"
 #include "diag.h"
+#include "digest_table.h"
 #include "template.h"
 #include "util/bytes.h"
 #include "util/hex.h"
@@ -482,22 +483,6 @@ static long ascii_field(const struct imactl_mlog *l, int field, bool ima_tmpl, c
 	return -EBADMSG;
 }
 
-static int digest_algo_for_len(size_t n)
-{
-	switch (n) {
-	case 20:
-		return IMACTL_HASH_SHA1;
-	case 32:
-		return IMACTL_HASH_SHA256;
-	case 48:
-		return IMACTL_HASH_SHA384;
-	case 64:
-		return IMACTL_HASH_SHA512;
-	default:
-		return -1;
-	}
-}
-
 /* Parse one ascii line (without its newline): "%2d <hex> <template> <field>...". */
 static int ascii_entry(struct imactl_mlog *l, const char *s, size_t n, imactl_diag *reterr)
 {
@@ -522,7 +507,7 @@ static int ascii_entry(struct imactl_mlog *l, const char *s, size_t n, imactl_di
 	if (s == end || dhex % 2 || dhex / 2 > IMACTL_MAX_DIGEST_SIZE || dhex == 0)
 		return fail(l, reterr, -EBADMSG, l->e.offset, "bad template digest", NULL);
 	if (l->digest_algo < 0) {
-		int a = digest_algo_for_len(dhex / 2);
+		int a = hash_algo_for_len(dhex / 2);
 		if (a < 0)
 			return fail(l, reterr, -EBADMSG, l->e.offset,
 				    "template digest of unknown length", NULL);

@@ -14,6 +14,7 @@
 
 #include "ctx.h"
 #include "diag.h"
+#include "digest_table.h"
 #include "pcr_internal.h"
 #include "util/cleanup.h"
 #include "util/hex.h"
@@ -79,22 +80,6 @@ int pcr_extend(EVP_MD_CTX *mctx, const EVP_MD *md, imactl_pcrs *p, int algo, uns
 	return 0;
 }
 
-static int algo_for_len(size_t n)
-{
-	switch (n) {
-	case 20:
-		return IMACTL_HASH_SHA1;
-	case 32:
-		return IMACTL_HASH_SHA256;
-	case 48:
-		return IMACTL_HASH_SHA384;
-	case 64:
-		return IMACTL_HASH_SHA512;
-	default:
-		return -1;
-	}
-}
-
 static const char *skip_ws(const char *s, const char *end)
 {
 	while (s < end && (*s == ' ' || *s == '\t' || *s == '\r'))
@@ -135,7 +120,7 @@ static int set_hex(imactl_pcrs *p, int algo, unsigned int pcr, const char *h, si
 	if (len <= 0)
 		return diag_fail_pos(reterr, -EBADMSG, NULL, line, 0, "bad PCR value hex");
 	if (algo < 0)
-		algo = algo_for_len((size_t)len);
+		algo = hash_algo_for_len((size_t)len);
 	if (algo < 0 || (size_t)len != imactl_hash_size(algo))
 		return diag_fail_pos(reterr, -EBADMSG, NULL, line, 0,
 				     "PCR value of %ld bytes does not fit the bank", len);
