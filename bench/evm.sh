@@ -43,16 +43,7 @@ NPF=${BENCH_PERFILE_N:-300}
 REPS=${BENCH_REPS:-3}
 U=3f2504e0-4f89-41d3-9a0c-0305e82c3301
 
-stamp="scale=$SCALE seed=$SEED version=1"
-if [[ -f $TREE.stamp && "$(cat "$TREE.stamp")" == "$stamp" ]]; then
-	log "reusing tree $TREE ($stamp)"
-else
-	[[ -e $TREE && ! -f $TREE.stamp ]] && die "$TREE exists but was not made by gen-tree.sh"
-	rm -rf -- "$TREE" "$TREE.stamp"
-	mkdir -p "$(dirname "$TREE")"
-	BENCH_SCALE=$SCALE BENCH_SEED=$SEED "$here/gen-tree.sh" "$TREE" >&2
-	echo "$stamp" >"$TREE.stamp"
-fi
+BENCH_SCALE=$SCALE BENCH_SEED=$SEED "$here/gen-tree.sh" --reuse "$TREE" >&2 || die "no tree"
 
 W=$(mktemp -d /var/tmp/imactl-bench-evm.XXXXXX)
 PLAIN=/etc/keys/evm-key-plain

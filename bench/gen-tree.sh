@@ -11,16 +11,40 @@
 #   BENCH_SEED   PRNG seed (default 20240601)
 #
 # DIR must not exist or be empty.  A stamp "DIR.stamp" is written next to DIR
-# (never inside it) recording the parameters; run.sh uses it to reuse a tree.
+# (never inside it) recording the parameters.  With --reuse (what the benches
+# call), a DIR whose stamp matches is kept as it is, one made with other
+# parameters is regenerated, and one without a stamp is refused.
 set -euo pipefail
 
+reuse=0
+if [[ ${1:-} == --reuse ]]; then
+	reuse=1
+	shift
+fi
 if [[ $# -ne 1 || $1 == -h || $1 == --help ]]; then
-	echo "usage: [BENCH_SCALE=0.1] [BENCH_SEED=N] $0 DIR" >&2
+	echo "usage: [BENCH_SCALE=0.1] [BENCH_SEED=N] $0 [--reuse] DIR" >&2
 	exit 2
 fi
 dir=$1
 scale=${BENCH_SCALE:-1}
 seed=${BENCH_SEED:-20240601}
+
+if ((reuse)); then
+	stamp="scale=$scale seed=$seed version=1"
+	if [[ -f $dir.stamp && "$(cat "$dir.stamp")" == "$stamp" ]]; then
+		echo "gen-tree: reusing $dir ($stamp)" >&2
+		exit 0
+	fi
+	if [[ -e $dir ]]; then
+		[[ -f $dir.stamp ]] || {
+			echo "gen-tree: $dir exists but was not made by gen-tree.sh; remove it or set BENCH_TREE" >&2
+			exit 1
+		}
+		echo "gen-tree: tree parameters changed; regenerating $dir" >&2
+		rm -rf -- "$dir" "$dir.stamp"
+	fi
+	mkdir -p "$(dirname "$dir")"
+fi
 
 if [[ -e $dir && -n "$(ls -A "$dir" 2>/dev/null)" ]]; then
 	echo "gen-tree: $dir exists and is not empty" >&2

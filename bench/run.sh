@@ -56,19 +56,7 @@ case $TREE in "$repo"/*) die "BENCH_TREE must not be inside the repository" ;; e
 if [[ $EUID -eq 0 ]]; then XU=(); XATTR=security.ima; else XU=(--xattr-user); XATTR=user.ima; fi
 
 # --- tree ------------------------------------------------------------------
-stamp="scale=$SCALE seed=$SEED version=1"
-if [[ -f $TREE.stamp && "$(cat "$TREE.stamp")" == "$stamp" ]]; then
-	log "reusing tree $TREE ($stamp)"
-else
-	if [[ -e $TREE ]]; then
-		[[ -f $TREE.stamp ]] || die "$TREE exists but was not made by gen-tree.sh; remove it or set BENCH_TREE"
-		log "tree parameters changed; regenerating $TREE"
-		rm -rf -- "$TREE" "$TREE.stamp"
-	fi
-	mkdir -p "$(dirname "$TREE")"
-	log "generating tree $TREE (scale $SCALE)"
-	BENCH_SCALE=$SCALE BENCH_SEED=$SEED "$here/gen-tree.sh" "$TREE" >&2
-fi
+BENCH_SCALE=$SCALE BENCH_SEED=$SEED "$here/gen-tree.sh" --reuse "$TREE" >&2 || die "no tree"
 TREE=$(realpath "$TREE")
 
 W=$(mktemp -d "$(dirname "$TREE")/bench-work.XXXXXX")

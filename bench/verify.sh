@@ -36,16 +36,7 @@ TREE=${BENCH_TREE:-/var/tmp/imactl-bench/tree-s$SCALE}
 NPF=${BENCH_PERFILE_N:-500}
 REPS=${BENCH_REPS:-3}
 
-stamp="scale=$SCALE seed=$SEED version=1"
-if [[ -f $TREE.stamp && "$(cat "$TREE.stamp")" == "$stamp" ]]; then
-	log "reusing tree $TREE ($stamp)"
-else
-	[[ -e $TREE && ! -f $TREE.stamp ]] && die "$TREE exists but was not made by gen-tree.sh"
-	rm -rf -- "$TREE" "$TREE.stamp"
-	mkdir -p "$(dirname "$TREE")"
-	BENCH_SCALE=$SCALE BENCH_SEED=$SEED "$here/gen-tree.sh" "$TREE" >&2
-	echo "$stamp" >"$TREE.stamp"
-fi
+BENCH_SCALE=$SCALE BENCH_SEED=$SEED "$here/gen-tree.sh" --reuse "$TREE" >&2 || die "no tree"
 
 W=$(mktemp -d /var/tmp/imactl-bench-verify.XXXXXX)
 trap 'rm -rf -- "$W"' EXIT
