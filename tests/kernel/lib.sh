@@ -264,3 +264,29 @@ kt_initramfs_base() {
 kt_pack_initramfs() {
 	(cd "$1" && find . | cpio -o -H newc --quiet) >"$2" || kt_die "cpio failed"
 }
+
+# kt_initramfs_appraise ROOT: what an appraisal guest runs besides busybox:
+# the evmctl under test, keyctl, getfattr and the modules for virtio ext4
+# images with sha256/sha512 signatures.
+kt_initramfs_appraise() {
+	kt_copy_bin "$EVMCTL" "$1" /usr/bin/evmctl
+	kt_copy_bin "$(command -v keyctl)" "$1" /usr/bin/keyctl
+	kt_copy_bin "$(command -v getfattr)" "$1" /usr/bin/getfattr
+	kt_add_modules "$1" virtio_pci virtio_blk ext4 crc32c_generic sha512_generic
+}
+
+# kt_boot_enforce CPIO [qemu args]: one boot with ima_appraise=enforce, the
+# console in $WORK/console.log, qemu's status in $qrc, and the boot's seconds
+# in $boot_s.
+kt_boot_enforce() {
+	local append t0 cpio=$1
+	shift
+	append="console=ttyS0 panic=-1 oops=panic rdinit=/init quiet loglevel=3"
+	append="$append ima_appraise=enforce lsm=$(kt_lsm_without_bpf)"
+	kt_log "booting $KT_KVER under qemu (TCG): $append"
+	t0=$(date +%s)
+	kt_boot "$WORK/console.log" "$cpio" "$append" "$@"
+	qrc=$?
+	boot_s=$(($(date +%s) - t0))
+	kt_log "qemu exited rc=$qrc after $boot_s s"
+}

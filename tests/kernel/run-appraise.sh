@@ -167,10 +167,7 @@ done
 # --- initramfs ---------------------------------------------------------------
 R=$WORK/initramfs
 kt_initramfs_base "$R" guest-init.sh
-kt_copy_bin "$EVMCTL" "$R" /usr/bin/evmctl
-kt_copy_bin "$(command -v keyctl)" "$R" /usr/bin/keyctl
-kt_copy_bin "$(command -v getfattr)" "$R" /usr/bin/getfattr
-kt_add_modules "$R" virtio_pci virtio_blk ext4 crc32c_generic sha512_generic
+kt_initramfs_appraise "$R"
 cp "$WORK/keys/trusted.der" "$R/keys/"
 cp "$WORK/cases" "$R/cases"
 cat >"$R/test.conf" <<EOF
@@ -186,16 +183,9 @@ EOF
 kt_pack_initramfs "$R" "$WORK/initramfs.cpio"
 
 # --- boot --------------------------------------------------------------------
-APPEND="console=ttyS0 panic=-1 oops=panic rdinit=/init quiet loglevel=3"
-APPEND="$APPEND ima_appraise=enforce lsm=$(kt_lsm_without_bpf)"
-kt_log "booting $KT_KVER under qemu (TCG): $APPEND"
-TB=$(date +%s)
-kt_boot "$WORK/console.log" "$WORK/initramfs.cpio" "$APPEND" \
+kt_boot_enforce "$WORK/initramfs.cpio" \
 	-drive "file=$WORK/a.img,if=virtio,format=raw" \
 	-drive "file=$WORK/b.img,if=virtio,format=raw"
-qrc=$?
-TE=$(date +%s)
-kt_log "qemu exited rc=$qrc after $((TE - TB)) s"
 
 # --- judge -------------------------------------------------------------------
 tr -d '\r' <"$WORK/console.log" >"$WORK/console.txt"
@@ -271,6 +261,6 @@ while read -r name mode path expect cause hx; do
 	fi
 done <"$WORK/expect"
 
-echo "kernel-appraise: $pass passed, $fail failed ($(($(date +%s) - T0)) s total, boot $((TE - TB)) s, kernel $KT_KVER, evmctl $(readlink -f "$EVMCTL"))"
+echo "kernel-appraise: $pass passed, $fail failed ($(($(date +%s) - T0)) s total, boot $boot_s s, kernel $KT_KVER, evmctl $(readlink -f "$EVMCTL"))"
 [ "$fail" -eq 0 ] || exit 1
 exit 0

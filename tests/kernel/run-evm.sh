@@ -214,10 +214,7 @@ umount "$MNT" || kt_die "umount $MNT failed"
 # --- initramfs ---------------------------------------------------------------
 R=$WORK/initramfs
 kt_initramfs_base "$R" guest-init-evm.sh
-kt_copy_bin "$EVMCTL" "$R" /usr/bin/evmctl
-kt_copy_bin "$(command -v keyctl)" "$R" /usr/bin/keyctl
-kt_copy_bin "$(command -v getfattr)" "$R" /usr/bin/getfattr
-kt_add_modules "$R" virtio_pci virtio_blk ext4 crc32c_generic sha512_generic
+kt_initramfs_appraise "$R"
 cp "$K/trusted.der" "$K/kmk.bin" "$K/evm.blob" "$R/keys/"
 cp "$WORK/cases" "$R/cases"
 cat >"$R/test.conf" <<EOF
@@ -229,15 +226,7 @@ echo "appraise fsuuid=$UUID" >"$R/policy"
 kt_pack_initramfs "$R" "$WORK/initramfs.cpio"
 
 # --- boot --------------------------------------------------------------------
-APPEND="console=ttyS0 panic=-1 oops=panic rdinit=/init quiet loglevel=3"
-APPEND="$APPEND ima_appraise=enforce lsm=$(kt_lsm_without_bpf)"
-kt_log "booting $KT_KVER under qemu (TCG): $APPEND"
-TB=$(date +%s)
-kt_boot "$WORK/console.log" "$WORK/initramfs.cpio" "$APPEND" \
-	-drive "file=$WORK/e.img,if=virtio,format=raw"
-qrc=$?
-TE=$(date +%s)
-kt_log "qemu exited rc=$qrc after $((TE - TB)) s"
+kt_boot_enforce "$WORK/initramfs.cpio" -drive "file=$WORK/e.img,if=virtio,format=raw"
 
 # --- judge -------------------------------------------------------------------
 tr -d '\r' <"$WORK/console.log" >"$WORK/console.txt"
@@ -324,6 +313,6 @@ while read -r name path expect cause ima evm st; do
 	fi
 done <"$WORK/expect"
 
-echo "kernel-evm: $pass passed, $fail failed ($(($(date +%s) - T0)) s total, boot $((TE - TB)) s, kernel $KT_KVER, imactl $IMACTL)"
+echo "kernel-evm: $pass passed, $fail failed ($(($(date +%s) - T0)) s total, boot $boot_s s, kernel $KT_KVER, imactl $IMACTL)"
 [ "$fail" -eq 0 ] || exit 1
 exit 0
