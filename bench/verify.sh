@@ -18,25 +18,10 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-log() { echo "bench/verify: $*" >&2; }
-die() {
-	log "ERROR: $*"
-	exit 1
-}
-
-[[ $(id -u) -eq 0 ]] || die "run as root (security.ima xattrs)"
-REF=/usr/bin/evmctl
-[[ -x $REF ]] || die "$REF not installed"
-IMACTL=${IMACTL:-$here/../build/src/imactl/imactl}
-[[ -x $IMACTL ]] || die "IMACTL=$IMACTL not executable (build first)"
-IMACTL=$(readlink -f "$IMACTL")
-SCALE=${BENCH_SCALE:-1}
-SEED=${BENCH_SEED:-20240601}
-TREE=${BENCH_TREE:-/var/tmp/imactl-bench/tree-s$SCALE}
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+bench_init verify "security.ima xattrs"
 NPF=${BENCH_PERFILE_N:-500}
-REPS=${BENCH_REPS:-3}
-
-BENCH_SCALE=$SCALE BENCH_SEED=$SEED "$here/gen-tree.sh" --reuse "$TREE" >&2 || die "no tree"
 
 W=$(mktemp -d /var/tmp/imactl-bench-verify.XXXXXX)
 trap 'rm -rf -- "$W"' EXIT
