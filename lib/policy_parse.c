@@ -92,6 +92,39 @@ static const struct {
 #include "policy_tokens.def"
 };
 
+int imactl_policy_mask_parse(const char *s, unsigned int *ret_mask)
+{
+	unsigned int m = 0;
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || !ret_mask)
+		return -EINVAL;
+	if (s[0] >= '0' && s[0] <= '9') {
+		errno = 0;
+		v = strtoul(s, &end, 0);
+		if (errno || *end || v > 0xffffffffu)
+			return -EINVAL;
+		*ret_mask = (unsigned int)v;
+		return 0;
+	}
+	while (*s) {
+		size_t n = strcspn(s, "|,"), i;
+
+		for (i = 0; i < ELEMENTSOF(mask_names); i++)
+			if (strlen(mask_names[i].name) == n && !strncmp(mask_names[i].name, s, n))
+				break;
+		if (i == ELEMENTSOF(mask_names))
+			return -EINVAL;
+		m |= mask_names[i].bit;
+		s += n;
+		if (*s && !*++s)
+			return -EINVAL; /* a trailing separator */
+	}
+	*ret_mask = m;
+	return 0;
+}
+
 static void kernel_str(unsigned int k, char *buf, size_t size)
 {
 	snprintf(buf, size, "%u.%u", k / 1000, k % 1000);

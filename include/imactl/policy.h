@@ -163,6 +163,14 @@ int imactl_policy_rule_hidden(const imactl_policy *p, size_t i);
 #define IMACTL_POLICY_MAY_READ	 0x4u
 #define IMACTL_POLICY_MAY_APPEND 0x8u
 
+/**
+ * imactl_policy_mask_parse() - an access mask as a user writes it for an
+ * evaluation: MAY_* names joined by '|' or ',' ("MAY_READ|MAY_EXEC"), or a
+ * number.  Unlike a rule's mask= (one name, '^' allowed), this is the
+ * access itself.  0, or -EINVAL for an unknown name or an empty item.
+ */
+int imactl_policy_mask_parse(const char *s, unsigned int *ret_mask);
+
 /* Action classes, in imactl_policy_decision.rule[] order. */
 enum {
 	IMACTL_POLICY_CLASS_MEASURE = 0,

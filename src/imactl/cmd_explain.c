@@ -96,30 +96,6 @@ struct expl {
 	struct keyopts k;
 };
 
-static int parse_mask(const char *s, unsigned int *ret)
-{
-	_cleanup_free_ char *copy = strdup(s);
-	char *p = copy, *item;
-	unsigned int m = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	while ((item = strsep(&p, "|,")) != NULL) {
-		if (!strcmp(item, "MAY_EXEC"))
-			m |= IMACTL_POLICY_MAY_EXEC;
-		else if (!strcmp(item, "MAY_WRITE"))
-			m |= IMACTL_POLICY_MAY_WRITE;
-		else if (!strcmp(item, "MAY_READ"))
-			m |= IMACTL_POLICY_MAY_READ;
-		else if (!strcmp(item, "MAY_APPEND"))
-			m |= IMACTL_POLICY_MAY_APPEND;
-		else
-			return -EINVAL;
-	}
-	*ret = m;
-	return 0;
-}
-
 static int num(struct expl *e, const char *opt, const char *arg, uint32_t *ret)
 {
 	unsigned int v;
@@ -158,7 +134,7 @@ static int on_opt(void *ud, int id, const char *arg)
 		e->set_func = true;
 		break;
 	case X_MASK:
-		if (parse_mask(arg, &e->acc.mask) < 0) {
+		if (imactl_policy_mask_parse(arg, &e->acc.mask) < 0) {
 			fprintf(stderr, "%s: bad --mask '%s'\n", e->prog, arg);
 			return EXIT_USAGE;
 		}

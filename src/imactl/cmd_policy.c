@@ -243,32 +243,6 @@ static int parse_id(struct args *a, const char *opt, const char *s, uint32_t *re
 	return 0;
 }
 
-static int parse_mask(const char *s, unsigned int *ret)
-{
-	_cleanup_free_ char *copy = strdup(s);
-	char *p = copy, *item;
-	unsigned int m = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	if (opts_parse_u32(s, 0, ret) == 0)
-		return 0;
-	while ((item = strsep(&p, "|,")) != NULL) {
-		if (!strcmp(item, "MAY_EXEC"))
-			m |= IMACTL_POLICY_MAY_EXEC;
-		else if (!strcmp(item, "MAY_WRITE"))
-			m |= IMACTL_POLICY_MAY_WRITE;
-		else if (!strcmp(item, "MAY_READ"))
-			m |= IMACTL_POLICY_MAY_READ;
-		else if (!strcmp(item, "MAY_APPEND"))
-			m |= IMACTL_POLICY_MAY_APPEND;
-		else
-			return -EINVAL;
-	}
-	*ret = m;
-	return 0;
-}
-
 static int parse_uuid(const char *s, uint8_t out[16])
 {
 	int n = 0;
@@ -358,7 +332,7 @@ static int on_opt(void *userdata, int id, const char *arg)
 		a->acc.func = arg;
 		return 0;
 	case PO_MASK:
-		if (parse_mask(arg, &a->acc.mask) < 0) {
+		if (imactl_policy_mask_parse(arg, &a->acc.mask) < 0) {
 			fprintf(stderr, "%s: --mask: '%s' is not a mask\n", a->prog, arg);
 			return EXIT_USAGE;
 		}

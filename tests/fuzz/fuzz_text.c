@@ -3,7 +3,7 @@
  * Fuzz target for the small text parsers that take user input: PCR value
  * files (evmctl --pcrs / tpm2_pcrread output), kernel .config files, the
  * kernel command line, the encrypted evm-key blob, UUIDs, TCTI strings and
- * --kernel release names.  The first byte picks the parser.
+ * --kernel release names, access masks (--mask).  The first byte picks the parser.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(z, text, len);
 	z[len] = 0;
-	switch (data[0] % 7) {
+	switch (data[0] % 8) {
 	case 0: {
 		imactl_pcrs *p = NULL;
 		if (imactl_pcrs_new(&p) == 0) {
@@ -73,6 +73,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 6: {
 		unsigned int k;
 		(void)imactl_policy_kernel_parse(z, &k, NULL);
+		break;
+	}
+	case 7: {
+		unsigned int m;
+		(void)imactl_policy_mask_parse(z, &m);
 		break;
 	}
 	}

@@ -590,6 +590,31 @@ static void test_print_buffer(void **state)
 	imactl_policy_free(NULL);
 }
 
+/* --mask of policy explain / explain: MAY_* names joined by | or ,, or a number */
+static void test_mask_parse(void **state)
+{
+	unsigned int m = 0;
+
+	(void)state;
+	assert_int_equal(imactl_policy_mask_parse("MAY_READ", &m), 0);
+	assert_int_equal(m, IMACTL_POLICY_MAY_READ);
+	assert_int_equal(imactl_policy_mask_parse("MAY_READ|MAY_EXEC", &m), 0);
+	assert_int_equal(m, IMACTL_POLICY_MAY_READ | IMACTL_POLICY_MAY_EXEC);
+	assert_int_equal(imactl_policy_mask_parse("MAY_WRITE,MAY_APPEND", &m), 0);
+	assert_int_equal(m, IMACTL_POLICY_MAY_WRITE | IMACTL_POLICY_MAY_APPEND);
+	assert_int_equal(imactl_policy_mask_parse("0x5", &m), 0);
+	assert_int_equal(m, 5);
+	m = 77;
+	assert_int_equal(imactl_policy_mask_parse("MAY_READX", &m), -EINVAL);
+	assert_int_equal(imactl_policy_mask_parse("MAY_REA", &m), -EINVAL);
+	assert_int_equal(imactl_policy_mask_parse("MAY_READ|", &m), -EINVAL);
+	assert_int_equal(imactl_policy_mask_parse("MAY_READ||MAY_EXEC", &m), -EINVAL);
+	assert_int_equal(imactl_policy_mask_parse("^MAY_READ", &m), -EINVAL);
+	assert_int_equal(imactl_policy_mask_parse("", &m), -EINVAL);
+	assert_int_equal(imactl_policy_mask_parse("5x", &m), -EINVAL);
+	assert_int_equal(m, 77); /* untouched on error */
+}
+
 static void test_kernel_parse(void **state)
 {
 	unsigned int k;
@@ -751,7 +776,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),	     cmocka_unit_test(test_file_level),
 		cmocka_unit_test(test_print_buffer), cmocka_unit_test(test_kernel_parse),
-		cmocka_unit_test(test_no_algos),     cmocka_unit_test(test_10k_rules),
+		cmocka_unit_test(test_mask_parse),   cmocka_unit_test(test_no_algos),
+		cmocka_unit_test(test_10k_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
